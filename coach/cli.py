@@ -1,0 +1,254 @@
+"""The ``coach`` command line.
+
+Commands that do not open the app never import Textual, so they start fast
+and work in any terminal. Every error is one line on stderr and exit status 1;
+text that came from routine files is escaped before it is printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import NoReturn, Sequence
+
+from coach import __version__
+from coach.durations import format_clock, format_duration
+from coach.library import Library, LibraryEntry, load_library
+from coach.model import Routine
+from coach.paths import Paths, resolve_paths
+from coach.routines import RoutineError, read_routine_file
+from coach.sanitize import printable
+from coach.timeline import Timeline, build_timeline, describe_step
+
+
+class UserError(Exception):
+    """A mistake the user can fix; printed as one line, exit status 1."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(1, f"{self.prog}: {message} (see '{self.prog} --help')\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser, with one sub-command per contract entry."""
+    parser = _Parser(
+        prog="coach",
+        description="A coach for desk workers with back pain: guided routines, breaks from sitting, progress.",
+        epilog="Run 'coach' with no command to open the app. 'coach paths' shows where files live.",
+    )
+    parser.add_argument("--version", action="version", version=f"coach {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("list", help="list routines: id, title, category, length")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p = sub.add_parser("show", help="print a routine's expanded plan")
+    p.add_argument("routine", metavar="ROUTINE", help="a routine id, or the path of a routine file")
+    p = sub.add_parser("validate", help="check routine files (no FILE: all your routines)")
+    p.add_argument("files", metavar="FILE", nargs="*", type=Path)
+    sub.add_parser("schema", help="print the JSON Schema of the routine format")
+    sub.add_parser("paths", help="print where config, routines and history live")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    paths = resolve_paths()
+    commands = {
+        "list": cmd_list,
+        "show": cmd_show,
+        "validate": cmd_validate,
+        "schema": cmd_schema,
+        "paths": cmd_paths,
+        None: cmd_home,
+    }
+    try:
+        return commands[args.command](args, paths)
+    except UserError as err:
+        print(f"coach: {printable(err)}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader went away (coach list | head): not an error worth a trace.
+        sys.stderr.close()
+        return 0
+
+
+def _out(line: str = "") -> None:
+    print(line)
+
+
+# --- commands -------------------------------------------------------------------
+
+
+def cmd_home(args: argparse.Namespace, paths: Paths) -> int:
+    """``coach`` alone: the app is not built yet, so point at what is."""
+    _out(f"coach {__version__}: the full-screen app is on its way.")
+    _out("Try 'coach list', 'coach show desk-break' or 'coach --help'.")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace, paths: Paths) -> int:
+    """``coach list [--json]``."""
+    library = load_library(paths.routines_dir)
+    if args.json:
+        print(json.dumps([_entry_json(e) for e in library.entries], indent=2, ensure_ascii=False))
+        return 0
+    rows = []
+    for entry in library.entries:
+        if entry.routine is not None and entry.ok:
+            routine = entry.routine
+            total = build_timeline(routine).total
+            mark = " *" if entry.replaces_builtin else ""
+            rows.append((routine.id + mark, routine.title, routine.category.value, format_duration(total)))
+        else:
+            count = len(entry.problems)
+            rows.append((entry.id, f"BROKEN: {count} problem{'s' if count != 1 else ''} (coach validate)", "-", "-"))
+    _print_table(("ID", "TITLE", "CATEGORY", "LENGTH"), rows)
+    for notice in library.notices:
+        _out(f"* {printable(notice)}")
+    return 0
+
+
+def _entry_json(entry: LibraryEntry) -> dict[str, object]:
+    data: dict[str, object] = {"id": entry.id, "origin": entry.origin, "path": entry.path, "ok": entry.ok}
+    if entry.routine is not None and entry.ok:
+        routine = entry.routine
+        total = build_timeline(routine).total
+        data.update(
+            title=routine.title,
+            category=routine.category.value,
+            length_seconds=total,
+            length=format_duration(total),
+            tags=list(routine.tags),
+            replaces_builtin=entry.replaces_builtin,
+        )
+    else:
+        data["problems"] = [str(p) for p in entry.problems]
+    return data
+
+
+def _print_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    safe_rows = [tuple(printable(cell) for cell in row) for row in rows]
+    widths = [max(len(str(r[i])) for r in [header, *safe_rows]) for i in range(len(header))]
+    for row in [header, *safe_rows]:
+        _out("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
+
+
+def _find_routine(name: str, paths: Paths) -> Routine:
+    """A routine by id from the library, or by file path."""
+    candidate = Path(name)
+    if candidate.suffix in (".yaml", ".yml") or candidate.is_file():
+        try:
+            return read_routine_file(candidate)
+        except RoutineError as err:
+            raise UserError("\n".join(str(p) for p in err.problems)) from None
+    library: Library = load_library(paths.routines_dir)
+    entry = library.get(name)
+    if entry is None:
+        known = ", ".join(r.id for r in library.routines)
+        raise UserError(f"no routine called '{name}'; known routines: {known}")
+    if entry.routine is None or not entry.ok:
+        raise UserError("\n".join(str(p) for p in entry.problems))
+    return entry.routine
+
+
+def cmd_show(args: argparse.Namespace, paths: Paths) -> int:
+    """``coach show ROUTINE``: the expanded plan as plain text."""
+    routine = _find_routine(args.routine, paths)
+    timeline = build_timeline(routine)
+    for line in render_plan(routine, timeline):
+        _out(printable(line))
+    return 0
+
+
+def render_plan(routine: Routine, timeline: Timeline) -> list[str]:
+    """The routine's plan as lines of plain text (not yet sanitized)."""
+    lines = [f"{routine.title}  ({routine.id}, {routine.category.value})", ""]
+    lines += [f"  {line}" for line in routine.summary.splitlines()]
+    waits = sum(1 for p in timeline.phases if p.duration is None)
+    total = f"Timed length: {format_duration(timeline.total)}"
+    if waits:
+        total += f", plus {waits} step{'s' if waits != 1 else ''} that wait{'s' if waits == 1 else ''} for you"
+    lines += ["", total]
+    if routine.equipment:
+        lines.append("Equipment: " + ", ".join(routine.equipment))
+    for heading, items in (
+        ("Cautions", routine.cautions),
+        ("Do not use if", routine.do_not_use_if),
+        ("Stop if", routine.stop_if),
+    ):
+        if items:
+            lines += ["", f"{heading}:"] + [f"  - {item}" for item in items]
+    lines += ["", "Plan:"]
+    shown_rounds: tuple[tuple[int, int], ...] = ()
+    last_key = None
+    for phase in timeline.phases:
+        if phase.rounds != shown_rounds and phase.rounds:
+            depth = len(phase.rounds)
+            round_number, times = phase.rounds[-1]
+            lines.append(f"  {'  ' * (depth - 1)}Round {round_number} of {times}")
+        shown_rounds = phase.rounds
+        key = (phase.step_number, phase.rounds, id(phase.step))
+        if key == last_key:
+            continue
+        last_key = key
+        indent = "  " * (len(phase.rounds) + 1)
+        group = [p for p in timeline.phases if (p.step_number, p.rounds, id(p.step)) == key]
+        seconds = sum(p.duration or 0 for p in group)
+        when = format_clock(phase.start).rjust(6)
+        length = format_duration(seconds) if any(p.duration is not None for p in group) else "waits for you"
+        detail = describe_step(phase.step)
+        title = f"{phase.step_number}. {phase.step.title}"
+        lines.append(f"{when}{indent}{title}" + (f" ({detail})" if detail else "") + f"  [{length}]")
+    lines += ["", f"Total: {format_duration(timeline.total)}"]
+    if routine.sources:
+        lines += ["", "Sources:"] + [f"  - {s}" for s in routine.sources]
+    return lines
+
+
+def cmd_validate(args: argparse.Namespace, paths: Paths) -> int:
+    """``coach validate [FILE...]``: problems to stderr, exit 1 if any."""
+    files: list[Path] = list(args.files)
+    if not files:
+        folder = paths.routines_dir
+        files = sorted(p for p in folder.glob("*.y*ml") if p.suffix in (".yaml", ".yml")) if folder.is_dir() else []
+        if not files:
+            _out(f"No routine files in {printable(folder)}; 'coach validate FILE' checks a file anywhere.")
+            return 0
+    problems = 0
+    for path in files:
+        try:
+            read_routine_file(path)
+        except RoutineError as err:
+            for problem in err.problems:
+                print(printable(problem), file=sys.stderr)
+            problems += len(err.problems)
+    if problems:
+        return 1
+    _out(f"{len(files)} routine file{'s' if len(files) != 1 else ''} OK")
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace, paths: Paths) -> int:
+    """``coach schema``: JSON Schema of the routine format."""
+    from coach.schema import routine_schema
+
+    print(json.dumps(routine_schema(), indent=2))
+    return 0
+
+
+def cmd_paths(args: argparse.Namespace, paths: Paths) -> int:
+    """``coach paths``."""
+    for name, path in paths.as_rows():
+        _out(f"{name:<9} {printable(path)}")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,68 @@
+"""Where Coach keeps its files.
+
+Config and user routines live in the platform's config folder, history in its
+data folder (``platformdirs``, which honours the XDG variables). Setting
+``COACH_HOME`` puts everything under that one folder, for tests and portable
+use.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+APP_NAME = "coach"
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Every place Coach reads or writes."""
+
+    config_dir: Path
+    data_dir: Path
+
+    @property
+    def config_file(self) -> Path:
+        """The user's settings."""
+        return self.config_dir / "config.yaml"
+
+    @property
+    def routines_dir(self) -> Path:
+        """The user's own routine files."""
+        return self.config_dir / "routines"
+
+    @property
+    def history_file(self) -> Path:
+        """The SQLite history of sessions and breaks."""
+        return self.data_dir / "history.sqlite3"
+
+    @property
+    def state_file(self) -> Path:
+        """Live state of a running app, read by ``coach status``."""
+        return self.data_dir / "state.json"
+
+    def as_rows(self) -> list[tuple[str, Path]]:
+        """Name and path of each, in the order ``coach paths`` prints them."""
+        return [
+            ("config", self.config_file),
+            ("routines", self.routines_dir),
+            ("history", self.history_file),
+            ("state", self.state_file),
+        ]
+
+
+def resolve_paths(environ: Mapping[str, str] | None = None) -> Paths:
+    """Work out the paths from ``COACH_HOME`` or the platform's conventions."""
+    env = os.environ if environ is None else environ
+    home = env.get("COACH_HOME", "").strip()
+    if home:
+        root = Path(home).expanduser()
+        return Paths(config_dir=root, data_dir=root)
+    import platformdirs
+
+    return Paths(
+        config_dir=platformdirs.user_config_path(APP_NAME),
+        data_dir=platformdirs.user_data_path(APP_NAME),
+    )

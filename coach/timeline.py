@@ -1,0 +1,189 @@
+"""A routine expanded into the ordered phases the player walks through.
+
+:func:`build_timeline` is pure: repeat blocks are unrolled, sets and reps
+become phases, rests go between them (never after the last), and sides are
+laid out with their switches. The total is the sum of the timed phases;
+``info`` phases wait for the user and count as zero.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from coach.durations import format_duration
+from coach.model import Advance, Routine, Sides, Step, StepKind
+
+
+class PhaseKind(str, Enum):
+    """What the user is doing during a phase."""
+
+    READ = "read"  # an info step: read, then press next
+    WORK = "work"  # a position, timer or therapy step
+    HOLD = "hold"  # one rep of a hold step
+    REP = "rep"  # one rep of an exercise (pace + hold)
+    REST = "rest"  # a rest step, or a rest between reps or sets
+    SWITCH = "switch"  # change sides
+
+
+@dataclass(frozen=True)
+class TimelinePhase:
+    """One phase of a routine, with everything the player needs to show it."""
+
+    kind: PhaseKind
+    step: Step
+    step_number: int  # 1-based, over the routine's top-level steps
+    label: str  # what the phase is, in a few words: "Knee to chest, left side"
+    duration: int | None  # seconds; None waits for the user
+    advance: Advance
+    side: str | None = None  # "left" / "right"
+    rep: int | None = None
+    reps: int | None = None
+    reps_max: int | None = None
+    set: int | None = None
+    sets: int | None = None
+    rounds: tuple[tuple[int, int], ...] = ()  # (round, times) for each enclosing repeat
+    start: int = 0  # seconds of timed phases before this one
+    hold: int | None = None  # for a rep: how much of it is holding
+
+    @property
+    def waits(self) -> bool:
+        """Whether the phase waits for the user (no time, or manual advance)."""
+        return self.duration is None or self.advance is Advance.MANUAL
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """The phases of a routine and their timed total in seconds."""
+
+    phases: tuple[TimelinePhase, ...]
+    total: int
+    step_count: int
+
+    def remaining_after(self, index: int) -> int:
+        """Seconds of timed phases after phase ``index``."""
+        return sum(p.duration or 0 for p in self.phases[index + 1 :])
+
+
+def _other(side: str) -> str:
+    return "right" if side == "left" else "left"
+
+
+class _Builder:
+    def __init__(self, first_side: str) -> None:
+        self.first_side = first_side
+        self.phases: list[TimelinePhase] = []
+        self.elapsed = 0
+
+    def add(self, kind: PhaseKind, step: Step, number: int, label: str, duration: int | None, **extra: object) -> None:
+        advance = extra.pop("advance", step.advance)
+        if duration is None:
+            advance = Advance.MANUAL
+        if duration == 0:
+            return
+        self.phases.append(
+            TimelinePhase(kind, step, number, label, duration, advance, start=self.elapsed, **extra)  # type: ignore[arg-type]
+        )
+        self.elapsed += duration or 0
+
+    def step(self, step: Step, number: int, rounds: tuple[tuple[int, int], ...]) -> None:
+        if step.kind is StepKind.REPEAT:
+            for round_number in range(1, step.times + 1):
+                inner = rounds + ((round_number, step.times),)
+                for child in step.steps:
+                    self.step(child, number, inner)
+            return
+        if step.kind is StepKind.INFO:
+            self.add(PhaseKind.READ, step, number, step.title, None, rounds=rounds)
+            return
+        if step.sides is Sides.BOTH:
+            first = self.first_side
+            self.one_side(step, number, rounds, first)
+            self.add(PhaseKind.SWITCH, step, number, f"Switch to the {_other(first)} side", step.switch_time,
+                     rounds=rounds, side=_other(first), advance=Advance.AUTO)
+            self.one_side(step, number, rounds, _other(first))
+            return
+        side = step.sides.value if step.sides in (Sides.LEFT, Sides.RIGHT) else None
+        self.one_side(step, number, rounds, side)
+
+    def one_side(self, step: Step, number: int, rounds: tuple[tuple[int, int], ...], side: str | None) -> None:
+        where = f", {side} side" if side else ""
+        if step.kind in (StepKind.POSITION, StepKind.TIMER, StepKind.THERAPY):
+            self.add(PhaseKind.WORK, step, number, f"{step.title}{where}", step.duration, rounds=rounds, side=side)
+        elif step.kind is StepKind.REST:
+            self.add(PhaseKind.REST, step, number, step.title, step.duration, rounds=rounds)
+        elif step.kind is StepKind.HOLD:
+            self.reps(step, number, rounds, side, sets=1, kind=PhaseKind.HOLD, rep_time=step.hold or 0)
+        elif step.kind is StepKind.EXERCISE:
+            self.reps(step, number, rounds, side, sets=step.sets, kind=PhaseKind.REP,
+                      rep_time=step.pace + (step.hold or 0))
+
+    def reps(self, step: Step, number: int, rounds: tuple[tuple[int, int], ...], side: str | None,
+             sets: int, kind: PhaseKind, rep_time: int) -> None:
+        reps = step.reps.low
+        alternate = step.sides is Sides.ALTERNATE
+        for set_number in range(1, sets + 1):
+            set_info = {"set": set_number, "sets": sets} if sets > 1 else {}
+            set_text = f", set {set_number} of {sets}" if sets > 1 else ""
+            order = [self.first_side, _other(self.first_side)] if alternate else [side]
+            sequence = [(rep, s) for rep in range(1, reps + 1) for s in order]
+            for position, (rep, rep_side) in enumerate(sequence):
+                where = f", {rep_side} side" if rep_side else ""
+                self.add(kind, step, number, f"{step.title}{where}: rep {rep} of {reps}{set_text}", rep_time,
+                         rounds=rounds, side=rep_side, rep=rep, reps=reps, reps_max=step.reps.high,
+                         hold=step.hold, **set_info)
+                if position == len(sequence) - 1:
+                    continue
+                if alternate:
+                    gap = step.rest_between_reps or step.switch_time
+                    following = sequence[position + 1][1]
+                    self.add(PhaseKind.SWITCH, step, number, f"Switch to the {following} side", gap,
+                             rounds=rounds, side=following, advance=Advance.AUTO, **set_info)
+                else:
+                    self.add(PhaseKind.REST, step, number, "Relax", step.rest_between_reps,
+                             rounds=rounds, side=rep_side, advance=Advance.AUTO, **set_info)
+            if set_number < sets:
+                self.add(PhaseKind.REST, step, number, f"Rest before set {set_number + 1} of {sets}",
+                         step.rest_between_sets, rounds=rounds, side=side, advance=Advance.AUTO,
+                         set=set_number, sets=sets)
+
+
+def build_timeline(routine: Routine, first_side: str = "left") -> Timeline:
+    """Expand a routine into its phases. ``first_side`` is "left" or "right"."""
+    if first_side not in ("left", "right"):
+        raise ValueError(f"first_side must be 'left' or 'right', not {first_side!r}")
+    builder = _Builder(first_side)
+    for number, step in enumerate(routine.steps, start=1):
+        builder.step(step, number, ())
+    return Timeline(tuple(builder.phases), builder.elapsed, len(routine.steps))
+
+
+def describe_step(step: Step) -> str:
+    """A short description of how a step is dosed: "5-10 reps x 3 sets, hold 5s"."""
+    parts: list[str] = []
+    if step.kind is StepKind.HOLD:
+        parts.append(f"hold {format_duration(step.hold or 0)}")
+        if step.reps.high > 1:
+            parts.append(f"{step.reps} times")
+    elif step.kind is StepKind.EXERCISE:
+        dose = f"{step.reps} reps"
+        if step.sets > 1:
+            dose += f" x {step.sets} sets"
+        parts.append(dose)
+        if step.hold:
+            parts.append(f"hold {format_duration(step.hold)} each")
+    elif step.kind is StepKind.THERAPY and step.modality is not None:
+        parts.append(f"{step.modality.value} {format_duration(step.duration or 0)}")
+        if step.max_duration and step.max_duration > (step.duration or 0):
+            parts.append(f"up to {format_duration(step.max_duration)}")
+    elif step.kind is StepKind.REPEAT:
+        parts.append(f"{step.times} rounds")
+    elif step.duration:
+        parts.append(format_duration(step.duration))
+    if step.sides is Sides.BOTH:
+        parts.append("each side")
+    elif step.sides is Sides.ALTERNATE:
+        parts.append("alternating sides")
+    elif step.sides in (Sides.LEFT, Sides.RIGHT):
+        parts.append(f"{step.sides.value} side")
+    return ", ".join(parts)
