@@ -210,6 +210,8 @@ class _Checker:
         value = node.value
         if not isinstance(value, str):
             hint = "; put it in quotes" if isinstance(value, (int, float, bool)) else ""
+            if isinstance(value, dict) and len(value) == 1:
+                hint = "; a line with ': ' in it reads as a key and value, so put the whole line in quotes"
             raise self.fail(node, field, f"expected text, not {_describe(node)}{hint}")
         value = value.strip()
         if not value:

@@ -45,6 +45,12 @@ class TimelinePhase:
     rounds: tuple[tuple[int, int], ...] = ()  # (round, times) for each enclosing repeat
     start: int = 0  # seconds of timed phases before this one
     hold: int | None = None  # for a rep: how much of it is holding
+    step_path: tuple[int, ...] = ()  # 1-based position through repeats: (2, 1) is "2.1"
+
+    @property
+    def step_label(self) -> str:
+        """The step's number as shown: "3", or "2.1" inside a repeat."""
+        return ".".join(str(n) for n in self.step_path) or str(self.step_number)
 
     @property
     def waits(self) -> bool:
@@ -74,6 +80,7 @@ class _Builder:
         self.first_side = first_side
         self.phases: list[TimelinePhase] = []
         self.elapsed = 0
+        self.path: tuple[int, ...] = ()
 
     def add(self, kind: PhaseKind, step: Step, number: int, label: str, duration: int | None, **extra: object) -> None:
         advance = extra.pop("advance", step.advance)
@@ -82,16 +89,20 @@ class _Builder:
         if duration == 0:
             return
         self.phases.append(
-            TimelinePhase(kind, step, number, label, duration, advance, start=self.elapsed, **extra)  # type: ignore[arg-type]
+            TimelinePhase(kind, step, number, label, duration, advance, start=self.elapsed,
+                          step_path=self.path, **extra)  # type: ignore[arg-type]
         )
         self.elapsed += duration or 0
 
     def step(self, step: Step, number: int, rounds: tuple[tuple[int, int], ...]) -> None:
         if step.kind is StepKind.REPEAT:
+            outer = self.path
             for round_number in range(1, step.times + 1):
                 inner = rounds + ((round_number, step.times),)
-                for child in step.steps:
+                for position, child in enumerate(step.steps, start=1):
+                    self.path = outer + (position,)
                     self.step(child, number, inner)
+            self.path = outer
             return
         if step.kind is StepKind.INFO:
             self.add(PhaseKind.READ, step, number, step.title, None, rounds=rounds)
@@ -154,6 +165,7 @@ def build_timeline(routine: Routine, first_side: str = "left") -> Timeline:
         raise ValueError(f"first_side must be 'left' or 'right', not {first_side!r}")
     builder = _Builder(first_side)
     for number, step in enumerate(routine.steps, start=1):
+        builder.path = (number,)
         builder.step(step, number, ())
     return Timeline(tuple(builder.phases), builder.elapsed, len(routine.steps))
 
