@@ -8,7 +8,7 @@ laid out with their switches. The total is the sum of the timed phases;
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 
 from coach.durations import format_duration
@@ -46,6 +46,11 @@ class TimelinePhase:
     start: int = 0  # seconds of timed phases before this one
     hold: int | None = None  # for a rep: how much of it is holding
     step_path: tuple[int, ...] = ()  # 1-based position through repeats: (2, 1) is "2.1"
+
+    @property
+    def occurrence(self) -> tuple[tuple[int, ...], tuple[tuple[int, int], ...]]:
+        """Identifies one playing of one step (a step inside a repeat recurs per round)."""
+        return (self.step_path, self.rounds)
 
     @property
     def step_label(self) -> str:
@@ -167,7 +172,17 @@ def build_timeline(routine: Routine, first_side: str = "left") -> Timeline:
     for number, step in enumerate(routine.steps, start=1):
         builder.path = (number,)
         builder.step(step, number, ())
-    return Timeline(tuple(builder.phases), builder.elapsed, len(routine.steps))
+    return Timeline(_wait_only_at_step_ends(builder.phases), builder.elapsed, len(routine.steps))
+
+
+def _wait_only_at_step_ends(phases: list[TimelinePhase]) -> tuple[TimelinePhase, ...]:
+    """A manual step waits once, when its last phase is done, not after every rep."""
+    result = list(phases)
+    for index, phase in enumerate(phases):
+        last_of_step = index + 1 == len(phases) or phases[index + 1].occurrence != phase.occurrence
+        if phase.advance is Advance.MANUAL and phase.duration is not None and not last_of_step:
+            result[index] = replace(phase, advance=Advance.AUTO)
+    return tuple(result)
 
 
 def describe_step(step: Step) -> str:

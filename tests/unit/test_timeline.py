@@ -117,3 +117,8 @@ def test_nested_repeats() -> None:
 def test_bad_side_order() -> None:
     with pytest.raises(ValueError):
         timeline_of("- kind: info\n  title: a\n", first_side="up")
+
+
+def test_manual_step_waits_only_after_its_last_phase() -> None:
+    tl = timeline_of("- kind: hold\n  title: Hug\n  hold: 10s\n  reps: 2\n  advance: manual\n- kind: timer\n  title: Walk\n  duration: 1m\n")
+    assert [p.waits for p in tl.phases] == [False, False, True, False]
