@@ -28,7 +28,7 @@ Clock = Callable[[], datetime]
 Migration = Union[Sequence[str], Callable[[sqlite3.Connection], None]]
 
 BUSY_TIMEOUT_S = 5.0
-OUTCOMES = ("running", "completed", "stopped", "interrupted")
+#: The reasons the player's stop dialog offers (stored as given, not enforced).
 STOP_REASONS = ("pain-worse", "new-symptom", "just-stopping")
 _UTC_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
@@ -75,6 +75,10 @@ class StoreNewerError(StoreError):
 
 class _Corrupt(Exception):
     """Internal: the file is not a usable SQLite database."""
+
+
+def _one_line(path: Path, what: str, exc: BaseException) -> str:
+    return f"{path}: {what}" + " ".join(str(exc).split())
 
 
 def _utc_text(moment: datetime) -> str:
@@ -190,7 +194,7 @@ class Store:
         try:
             yield self._conn
         except sqlite3.Error as exc:
-            raise StoreError(f"{self.path}: {exc}") from exc
+            raise StoreError(_one_line(self.path, "", exc)) from exc
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -360,29 +364,37 @@ def _aware_now(clock: Clock) -> datetime:
     return now
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    """Open and check the file without writing to it; raise _Corrupt if unusable."""
-    # isolation_level=None: no implicit transactions; we say BEGIN ourselves.
-    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-    conn.row_factory = sqlite3.Row
+def _check(path: Path, *, readonly: bool = True) -> None:
+    """Quick-check the file and its schema version without changing it.
+
+    Read-only on purpose: a read-write connection to a broken file deletes its
+    -wal on close, and on a good one may checkpoint; both alter what we keep."""
+    if not path.exists() or path.stat().st_size == 0:
+        return  # nothing there yet: SQLite makes a fresh database
+    uri = f"{path.resolve().as_uri()}?mode=ro" if readonly else str(path)
+    conn = sqlite3.connect(uri, uri=readonly, timeout=BUSY_TIMEOUT_S)
     try:
         rows = conn.execute("PRAGMA quick_check").fetchall()
-        if [tuple(r) for r in rows] != [("ok",)]:
+        if rows != [("ok",)]:
             raise _Corrupt(str(rows[0][0]).splitlines()[-1] if rows else "quick_check failed")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
-    except BaseException as exc:
-        conn.close()
+    except sqlite3.OperationalError:
+        # A hot rollback journal needs a writer to roll it back (crash recovery).
+        if readonly and path.with_name(path.name + "-journal").exists():
+            return _check(path, readonly=False)
+        raise
+    except sqlite3.DatabaseError as exc:
         # Only "not a database"/"malformed" are plain DatabaseError; locked,
         # I/O and disk-full are OperationalError and must not move the file.
         if type(exc) is sqlite3.DatabaseError:
             raise _Corrupt(str(exc)) from exc
         raise
-    if version > len(MIGRATIONS):
+    finally:
         conn.close()
+    if version > len(MIGRATIONS):
         raise StoreNewerError(
             f"{path} was written by a newer version of Coach (schema {version}; this version"
             f" knows {len(MIGRATIONS)}); upgrade Coach or move the file aside")
-    return conn
 
 
 def _move_aside(path: Path, moment: datetime) -> Path:
@@ -433,14 +445,17 @@ def open_store(path: Path, *, clock: Clock | None = None) -> Store:
     try:
         _private_folder(path.parent)
         try:
-            conn = _connect(path)
+            _check(path)
         except _Corrupt:
             recovered = _move_aside(path, _aware_now(clock))
-            conn = _connect(path)
+            _check(path)
+        # isolation_level=None: no implicit transactions; we say BEGIN ourselves.
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        conn.row_factory = sqlite3.Row
     except _Corrupt as exc:
-        raise StoreError(f"{path}: still unreadable after moving it aside: {exc}") from exc
+        raise StoreError(_one_line(path, "still unreadable after moving it aside: ", exc)) from exc
     except (sqlite3.Error, OSError) as exc:
-        raise StoreError(f"{path}: cannot open the history: {exc}") from exc
+        raise StoreError(_one_line(path, "cannot open the history: ", exc)) from exc
     try:
         # Only after the version check: switching to WAL rewrites the header.
         conn.execute("PRAGMA journal_mode=WAL")
@@ -449,5 +464,5 @@ def open_store(path: Path, *, clock: Clock | None = None) -> Store:
         _migrate(conn)
     except sqlite3.Error as exc:
         conn.close()
-        raise StoreError(f"{path}: cannot prepare the history: {exc}") from exc
+        raise StoreError(_one_line(path, "cannot prepare the history: ", exc)) from exc
     return Store(path, conn, clock, recovered)

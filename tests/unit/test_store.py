@@ -493,3 +493,43 @@ def test_import_does_not_load_textual() -> None:
                             cwd=Path(__file__).resolve().parents[2])
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == ""
+
+
+# -- crash leftovers that are not corruption ---------------------------------------
+
+def test_wal_left_by_a_crash_is_read_not_lost(db_path: Path, clock: FakeClock, tmp_path: Path) -> None:
+    with open_store(db_path, clock=clock) as s:
+        s._conn.execute("PRAGMA wal_autocheckpoint = 0")
+        sid = s.start_session("r", "R", 3)
+        s.update_session(sid, steps_done=2, active_seconds=50, phase_index=3)
+        copy = tmp_path / "copy" / "history.sqlite3"
+        copy.parent.mkdir()
+        for side in ("", "-wal"):  # what a power cut leaves: no clean close
+            copy.with_name(copy.name + side).write_bytes(db_path.with_name(db_path.name + side).read_bytes())
+    with open_store(copy, clock=clock) as s:
+        assert s.recovered_from is None
+        assert s.get_session(sid).steps_done == 2
+
+
+def test_hot_rollback_journal_is_rolled_back_not_moved(db_path: Path, clock: FakeClock,
+                                                       tmp_path: Path) -> None:
+    with open_store(db_path, clock=clock) as s:
+        sid = s.start_session("r", "R", 3)
+    conn = raw(db_path)
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.execute("PRAGMA cache_size = 1")  # spill to the file mid-transaction
+    conn.execute("BEGIN")
+    conn.execute("DELETE FROM sessions")
+    conn.executemany("INSERT INTO sessions (routine_id, routine_title, started_utc, local_date,"
+                     " utc_offset_min, steps_total, outcome, updated_utc)"
+                     " VALUES (?, 'T', 'x', 'x', 0, 1, 'running', 'x')",
+                     [("x" * 2000,)] * 100)
+    copy = tmp_path / "copy" / "history.sqlite3"
+    copy.parent.mkdir()
+    for side in ("", "-journal"):
+        copy.with_name(copy.name + side).write_bytes(db_path.with_name(db_path.name + side).read_bytes())
+    conn.execute("ROLLBACK")
+    conn.close()
+    with open_store(copy, clock=clock) as s:
+        assert s.recovered_from is None
+        assert [r.id for r in s.recent_sessions()] == [sid]

@@ -1,0 +1,160 @@
+"""The user's settings in ``config.yaml``.
+
+A missing file means defaults. A broken file means defaults too, plus one
+clear message per problem (``config.yaml:3:7: cues.bell: ...``); the file is
+never rewritten while it is broken, so nothing the user wrote is lost.
+Saving the theme edits only the ``theme:`` line, keeping the user's comments.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from coach.fileio import atomic_write
+from coach.routines import _unknown_key
+from coach.yamlsafe import Node, YamlProblem, load_yaml
+
+SIDE_CHOICES = ("left", "right")
+CONFIG_KEYS = ("theme", "cues", "sides")
+CUES_KEYS = ("bell", "voice", "voice_command")
+SIDES_KEYS = ("first",)
+
+TEMPLATE = """\
+# Coach settings. Delete a line to get its default back.
+# theme: textual-dark        # set from the command palette (ctrl+p), saved here
+cues:
+  bell: true                 # a terminal bell at every phase change
+  voice: false               # speak cues with espeak-ng, spd-say or say, if installed
+  # voice_command: [espeak-ng, -s, "150"]
+sides:
+  first: left                # which side goes first in two-sided steps
+"""
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings with their defaults."""
+
+    theme: str | None = None
+    bell: bool = True
+    voice: bool = False
+    voice_command: tuple[str, ...] | None = None
+    first_side: str = "left"
+
+
+@dataclass(frozen=True)
+class LoadedConfig:
+    """The settings in force and any problems found reading them."""
+
+    config: Config
+    problems: tuple[str, ...] = field(default=())
+    path: Path | None = None
+
+
+def load_config(path: Path) -> LoadedConfig:
+    """Read ``config.yaml``; never raises for a user mistake."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return LoadedConfig(Config(), (), path)
+    except OSError as err:
+        return LoadedConfig(Config(), (f"{path}: cannot read the settings: {err.strerror or err}; using defaults",), path)
+    try:
+        root = load_yaml(data)
+    except YamlProblem as problem:
+        if problem.message == "the file is empty":
+            return LoadedConfig(Config(), (), path)
+        return LoadedConfig(Config(), (f"{path}:{problem}; using default settings",), path)
+    problems: list[str] = []
+
+    def report(node: Node, name: str, message: str) -> None:
+        problems.append(f"{path}:{node.mark.line}:{node.mark.column}: {name}: {message}")
+
+    if root.value is None:
+        return LoadedConfig(Config(), (), path)
+    if not isinstance(root.value, dict):
+        report(root, "config", "expected keys such as 'cues:' and 'theme:'")
+        return LoadedConfig(Config(), tuple(problems), path)
+    values: dict[str, object] = {}
+
+    def section(name: str, keys: tuple[str, ...]) -> dict[str, Node]:
+        node = root.value.get(name)
+        if node is None or node.value is None:
+            return {}
+        if not isinstance(node.value, dict):
+            report(node, name, f"expected keys ({', '.join(keys)})")
+            return {}
+        for key, mark in node.key_marks.items():
+            if key not in keys:
+                problems.append(f"{path}:{mark.line}:{mark.column}: {name}.{key}: {_unknown_key(key, keys)}")
+        return node.value
+
+    for key, mark in root.key_marks.items():
+        if key not in CONFIG_KEYS:
+            problems.append(f"{path}:{mark.line}:{mark.column}: {key}: {_unknown_key(key, CONFIG_KEYS)}")
+    theme = root.value.get("theme")
+    if theme is not None and theme.value is not None:
+        if isinstance(theme.value, str) and re.fullmatch(r"[a-z0-9][a-z0-9-]{0,63}", theme.value):
+            values["theme"] = theme.value
+        else:
+            report(theme, "theme", "expected a theme name such as textual-dark")
+    cues = section("cues", CUES_KEYS)
+    for key in ("bell", "voice"):
+        if key in cues:
+            if isinstance(cues[key].value, bool):
+                values[key] = cues[key].value
+            else:
+                report(cues[key], f"cues.{key}", "expected true or false")
+    if "voice_command" in cues and cues["voice_command"].value is not None:
+        command = cues["voice_command"].plain()
+        if isinstance(command, str):
+            command = command.split()
+        if isinstance(command, list) and command and all(isinstance(c, str) and c for c in command):
+            values["voice_command"] = tuple(command)
+        else:
+            report(cues["voice_command"], "cues.voice_command", "expected a command as a list, like [espeak-ng, -s, '150']")
+    sides = section("sides", SIDES_KEYS)
+    if "first" in sides:
+        if sides["first"].value in SIDE_CHOICES:
+            values["first_side"] = sides["first"].value
+        else:
+            report(sides["first"], "sides.first", "expected left or right")
+    return LoadedConfig(Config(**values), tuple(problems), path)  # type: ignore[arg-type]
+
+
+def save_theme(path: Path, theme: str) -> bool:
+    """Remember the theme, editing only the ``theme:`` line. False if not saved.
+
+    A config file with problems is left alone: rewriting it could lose what
+    the user meant.
+    """
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,63}", theme):
+        return False
+    loaded = load_config(path)
+    if loaded.problems:
+        return False
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        text = TEMPLATE
+    except OSError:
+        return False
+    line = f"theme: {theme}"
+    pattern = re.compile(r"^theme:.*$", re.M)
+    if pattern.search(text):
+        text = pattern.sub(line, text, count=1)
+    else:
+        text = text.rstrip("\n") + "\n" + line + "\n" if text.strip() else line + "\n"
+    try:
+        atomic_write(path, text)
+    except OSError:
+        return False
+    return True
+
+
+def write_default_config(path: Path) -> None:
+    """Create a commented config file if there is none."""
+    if not path.exists():
+        atomic_write(path, TEMPLATE)

@@ -1,0 +1,70 @@
+"""Settings: defaults, clear messages for mistakes, and a theme save that keeps comments."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from coach.config import TEMPLATE, Config, load_config, save_theme
+
+
+def test_missing_or_empty_file_gives_defaults(tmp_path: Path) -> None:
+    assert load_config(tmp_path / "config.yaml").config == Config()
+    (tmp_path / "config.yaml").write_text("")
+    loaded = load_config(tmp_path / "config.yaml")
+    assert loaded.config == Config() and not loaded.problems
+
+
+def test_template_is_valid_and_default(tmp_path: Path) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text(TEMPLATE)
+    loaded = load_config(path)
+    assert not loaded.problems and loaded.config == Config()
+
+
+def test_values_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text("theme: nord\ncues: {bell: false, voice: true, voice_command: [espeak-ng, -s, '140']}\nsides: {first: right}\n")
+    config = load_config(path).config
+    assert config == Config(theme="nord", bell=False, voice=True, voice_command=("espeak-ng", "-s", "140"), first_side="right")
+
+
+def test_mistakes_are_located_and_defaults_used(tmp_path: Path) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text("cues:\n  bell: yes\n  voise: true\nsides:\n  first: up\ncolour: red\n")
+    loaded = load_config(path)
+    assert loaded.config == Config()
+    assert f"{path}:2:9: cues.bell: expected true or false" in loaded.problems
+    assert any("3:3: cues.voise: unknown field 'voise'; did you mean 'voice'?" in p for p in loaded.problems)
+    assert f"{path}:5:10: sides.first: expected left or right" in loaded.problems
+    assert any(":6:1: colour:" in p for p in loaded.problems)
+
+
+def test_unreadable_yaml_is_one_message(tmp_path: Path) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_bytes(b"cues: [\n")
+    loaded = load_config(path)
+    assert loaded.config == Config() and len(loaded.problems) == 1 and "using default settings" in loaded.problems[0]
+
+
+def test_save_theme_keeps_comments(tmp_path: Path) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text("# my settings\ncues:\n  bell: false  # quiet office\n")
+    assert save_theme(path, "gruvbox")
+    text = path.read_text()
+    assert "# my settings" in text and "# quiet office" in text and "theme: gruvbox" in text
+    assert save_theme(path, "nord")
+    assert path.read_text().count("theme:") == 1 and load_config(path).config.theme == "nord"
+    assert load_config(path).config.bell is False
+
+
+def test_save_theme_creates_the_template(tmp_path: Path) -> None:
+    path = tmp_path / "sub" / "config.yaml"
+    assert save_theme(path, "textual-light")
+    assert load_config(path).config.theme == "textual-light"
+
+
+def test_save_theme_leaves_a_broken_file_alone(tmp_path: Path) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text("cues: {bell: maybe}\n")
+    assert not save_theme(path, "nord")
+    assert path.read_text() == "cues: {bell: maybe}\n"
