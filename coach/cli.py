@@ -42,6 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"coach {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
+    p = sub.add_parser("run", help="start a routine in the app; back to the shell at the end")
+    p.add_argument("routine", metavar="ROUTINE", help="a routine id (see 'coach list')")
     p = sub.add_parser("list", help="list routines: id, title, category, length")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p = sub.add_parser("show", help="print a routine's expanded plan")
@@ -59,6 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     paths = resolve_paths()
     commands = {
+        "run": cmd_run,
         "list": cmd_list,
         "show": cmd_show,
         "validate": cmd_validate,
@@ -87,10 +90,30 @@ def _out(line: str = "") -> None:
 
 
 def cmd_home(args: argparse.Namespace, paths: Paths) -> int:
-    """``coach`` alone: the app is not built yet, so point at what is."""
-    _out(f"coach {__version__}: the full-screen app is on its way.")
-    _out("Try 'coach list', 'coach show desk-break' or 'coach --help'.")
-    return 0
+    """``coach``: the full-screen app, home screen."""
+    return _run_app(paths, None)
+
+
+def cmd_run(args: argparse.Namespace, paths: Paths) -> int:
+    """``coach run ROUTINE``: the app, straight into the player; back to the shell at the end."""
+    library = load_library(paths.routines_dir)
+    entry = library.get(args.routine)
+    if entry is None:
+        known = ", ".join(r.id for r in library.routines)
+        raise UserError(f"no routine called '{args.routine}'; known routines: {known}")
+    if entry.routine is None or not entry.ok:
+        raise UserError("\n".join(str(p) for p in entry.problems))
+    return _run_app(paths, entry.routine.id)
+
+
+def _run_app(paths: Paths, routine_id: str | None) -> int:
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UserError("the app needs a terminal; for plain output try 'coach list' or 'coach show ROUTINE'")
+    from screens.app import make_app  # the only place the core reaches the app
+
+    app = make_app(paths, start_routine=routine_id)
+    result = app.run()
+    return result if isinstance(result, int) else app.exit_code
 
 
 def cmd_list(args: argparse.Namespace, paths: Paths) -> int:

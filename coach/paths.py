@@ -43,6 +43,11 @@ class Paths:
         """Live state of a running app, read by ``coach status``."""
         return self.data_dir / "state.json"
 
+    @property
+    def lock_file(self) -> Path:
+        """Held by a running app (see ``coach.instance``)."""
+        return self.data_dir / "app.lock"
+
     def as_rows(self) -> list[tuple[str, Path]]:
         """Name and path of each, in the order ``coach paths`` prints them."""
         return [

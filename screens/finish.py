@@ -1,0 +1,67 @@
+"""The end of a routine: what was done, and the pain scores if given."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Static
+
+from coach.durations import format_duration
+from coach.model import Routine
+from coach.safety import STOP_REASONS
+from screens.text import literal
+
+if TYPE_CHECKING:
+    from screens.player import PlayerResult
+
+
+def summary(routine: Routine, result: PlayerResult) -> Content:
+    """The finish screen's text (our own words around the routine's title)."""
+    lines = [literal(routine.title, "bold")]
+    if result.completed:
+        lines.append(Content.styled("Well done: routine complete.", "bold $success"))
+    else:
+        reason = dict(STOP_REASONS).get(result.stop_reason or "", "Stopped")
+        lines.append(Content.styled(f"Stopped: {reason.lower()}.", "bold $warning"))
+    lines.append(Content(f"Steps done: {result.steps_done} of {result.steps_total}"))
+    lines.append(Content(f"Time: {format_duration(round(result.active_seconds))}"))
+    if result.pain_before is not None or result.pain_after is not None:
+        before = "-" if result.pain_before is None else str(result.pain_before)
+        after = "-" if result.pain_after is None else str(result.pain_after)
+        lines.append(Content(f"Pain: {before} before, {after} after (0-10)"))
+    if result.completed and routine.category.value in ("rest", "therapy"):
+        lines.append(Content.styled("Get up slowly and keep moving gently through the day.", "$text-muted"))
+    return Content("\n").join(lines)
+
+
+class FinishScreen(Screen[None]):
+    """Shown after the player; enter goes back home (or to the shell for `coach run`)."""
+
+    BINDINGS = [Binding("enter,escape", "done", "Done", id="finish.done")]
+
+    def __init__(self, routine: Routine, result: PlayerResult) -> None:
+        super().__init__()
+        self.routine = routine
+        self.result = result
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Center(id="finish"):
+            with Vertical(id="finish-box"):
+                yield Static(summary(self.routine, self.result), id="finish-text")
+                yield Button("Done", id="done", variant="primary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Finished" if self.result.completed else "Stopped"
+
+    def on_button_pressed(self) -> None:
+        self.dismiss(None)
+
+    def action_done(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,190 @@
+"""Home: routines grouped by category, a detail pane, a filter."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from coach.durations import format_duration
+from coach.library import LibraryEntry
+from coach.model import Category
+from coach.timeline import build_timeline
+from screens.text import join_blocks, literal, section
+
+if TYPE_CHECKING:
+    from screens.app import CoachApp
+
+CATEGORY_TITLES = {
+    Category.DESK_BREAK: "Desk breaks",
+    Category.REST: "Rest positions",
+    Category.STRETCH: "Stretches",
+    Category.STRENGTH: "Strength",
+    Category.POSTURE: "Posture",
+    Category.TECHNIQUE: "Techniques",
+    Category.THERAPY: "Ice, heat and water",
+}
+BROKEN_PREFIX = "broken:"
+DESK_BREAK_ID = "desk-break"
+
+
+def _matches(entry: LibraryEntry, query: str) -> bool:
+    if not query:
+        return True
+    routine = entry.routine
+    haystack = [entry.id]
+    if routine is not None:
+        haystack += [routine.title, routine.category.value, *routine.tags, routine.summary]
+    return all(word in " ".join(haystack).lower() for word in query.lower().split())
+
+
+class HomeScreen(Screen[None]):
+    """Pick a routine and start it."""
+
+    BINDINGS = [
+        Binding("enter", "start", "Start", id="home.start", priority=True),
+        Binding("slash", "filter", "Filter", id="home.filter"),
+        Binding("b", "desk_break", "Desk break", id="home.desk_break"),
+        Binding("escape", "clear_filter", "Clear filter", id="home.clear_filter", show=False),
+    ]
+
+    @property
+    def coach(self) -> CoachApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="home"):
+            with Vertical(id="routine-pane"):
+                yield Input(placeholder="Filter routines (escape to clear)", id="filter", classes="hidden")
+                yield OptionList(id="routines", markup=False)
+            with VerticalScroll(id="detail"):
+                yield Static(id="detail-text")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Routines"
+        self.fill_list("")
+        self.query_one("#routines", OptionList).focus()
+
+    # --- the list -------------------------------------------------------------------
+
+    def fill_list(self, query: str) -> None:
+        option_list = self.query_one("#routines", OptionList)
+        library = self.coach.services.library
+        options: list[Option] = []
+        for category, heading in CATEGORY_TITLES.items():
+            entries = [e for e in library.entries if e.ok and e.routine and e.routine.category is category and _matches(e, query)]
+            if not entries:
+                continue
+            options.append(Option(Content.styled(heading, "bold $text-secondary"), disabled=True))
+            options += [Option(self._prompt(entry), id=entry.id) for entry in entries]
+        broken = [e for e in library.broken if _matches(e, query)]
+        if broken:
+            options.append(Option(Content.styled("Needs fixing", "bold $text-error"), disabled=True))
+            options += [Option(Content.assemble(literal(e.path), Content.styled("  broken", "$text-error")),
+                               id=BROKEN_PREFIX + e.path) for e in broken]
+        option_list.clear_options()
+        option_list.add_options(options)
+        if not options:
+            option_list.add_option(Option(Content("No routine matches the filter."), disabled=True))
+            self.show_detail(None)
+            return
+        first = next((i for i, o in enumerate(options) if not o.disabled), None)
+        option_list.highlighted = first
+
+    def _prompt(self, entry: LibraryEntry) -> Content:
+        routine = entry.routine
+        assert routine is not None
+        facts = format_duration(build_timeline(routine).total)
+        if routine.tags:
+            facts += "  " + " ".join(f"#{t}" for t in routine.tags[:3])
+        mark = "  (yours)" if entry.origin == "user" else ""
+        return Content.assemble(literal(routine.title), mark, "\n", literal(f"  {facts}", "$text-muted"))
+
+    # --- the detail pane ------------------------------------------------------------
+
+    @on(OptionList.OptionHighlighted, "#routines")
+    def highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self.show_detail(event.option.id)
+
+    def show_detail(self, option_id: str | None) -> None:
+        detail = self.query_one("#detail-text", Static)
+        if option_id is None:
+            detail.update("")
+            return
+        library = self.coach.services.library
+        if option_id.startswith(BROKEN_PREFIX):
+            path = option_id[len(BROKEN_PREFIX):]
+            entry = next(e for e in library.broken if e.path == path)
+            detail.update(join_blocks([
+                literal(f"{entry.path} has problems and cannot be used until they are fixed:", "bold"),
+                Content("\n").join(literal(str(p)) for p in entry.problems),
+                Content("Fix the file and restart Coach, or run: coach validate"),
+            ]))
+            return
+        entry = library.get(option_id)
+        if entry is None or entry.routine is None:
+            return
+        routine = entry.routine
+        timeline = build_timeline(routine)
+        origin = f"Your routine ({entry.path}), replacing the built-in one." if entry.replaces_builtin else (
+            f"Your routine ({entry.path})." if entry.origin == "user" else "Built-in routine.")
+        facts = f"{CATEGORY_TITLES[routine.category]} - {format_duration(timeline.total)} timed, {timeline.step_count} steps"
+        detail.update(join_blocks([
+            literal(routine.title, "bold"),
+            Content.styled(facts, "$text-muted"),
+            literal(routine.summary),
+            section("You need", routine.equipment),
+            section("Cautions", routine.cautions),
+            section("Do not use if", routine.do_not_use_if),
+            section("Where it comes from", routine.sources),
+            Content.styled(origin, "$text-muted"),
+        ]))
+
+    # --- actions ----------------------------------------------------------------------
+
+    @on(OptionList.OptionSelected, "#routines")
+    def selected(self, event: OptionList.OptionSelected) -> None:
+        self._start(event.option.id)
+
+    def action_start(self) -> None:
+        option_list = self.query_one("#routines", OptionList)
+        option_list.focus()  # enter in the filter box starts the first match
+        if option_list.highlighted is not None:
+            self._start(option_list.get_option_at_index(option_list.highlighted).id)
+
+    def _start(self, option_id: str | None) -> None:
+        if option_id is None or option_id.startswith(BROKEN_PREFIX):
+            self.notify("This routine file has problems; see the list on the right.", severity="warning")
+            return
+        self.coach.start_routine(option_id)
+
+    def action_desk_break(self) -> None:
+        self.coach.start_routine(DESK_BREAK_ID)
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.remove_class("hidden")
+        box.focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.value = ""
+        box.add_class("hidden")
+        self.query_one("#routines", OptionList).focus()
+
+    @on(Input.Changed, "#filter")
+    def filter_changed(self, event: Input.Changed) -> None:
+        self.fill_list(event.value.strip())
+
+    @on(Input.Submitted, "#filter")
+    def filter_done(self) -> None:
+        self.query_one("#routines", OptionList).focus()

@@ -1,0 +1,298 @@
+"""The player: one phase at a time, a big countdown, hands-free where it can be."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Digits, Footer, Header, ProgressBar, Static
+
+from coach.durations import format_clock, format_duration
+from coach.engine import Beat, Player, PlayerState, Status, steps_done
+from coach.model import Routine
+from coach.recorder import SessionRecorder
+from coach.safety import PAIN_STOP_REASONS
+from coach.store import SessionRecord
+from coach.timeline import PhaseKind, TimelinePhase, build_timeline
+from coach.voice import find_voice_command, speak
+from screens.text import bullets, literal
+
+if TYPE_CHECKING:
+    from screens.app import CoachApp
+
+
+@dataclass(frozen=True)
+class PlayerResult:
+    """How a routine ended, for the finish screen."""
+
+    completed: bool
+    steps_done: int
+    steps_total: int
+    active_seconds: float
+    pain_before: int | None = None
+    pain_after: int | None = None
+    stop_reason: str | None = None
+
+
+def phase_counts(phase: TimelinePhase) -> str:
+    """ "rep 3 of 8 (work up to 10) - set 2 of 3 - left side - round 1 of 3"."""
+    parts = []
+    if phase.rep is not None and phase.kind in (PhaseKind.REP, PhaseKind.HOLD):
+        rep = f"Rep {phase.rep} of {phase.reps}"
+        if phase.reps_max and phase.reps and phase.reps_max > phase.reps:
+            rep += f" (work up to {phase.reps_max})"
+        parts.append(rep)
+    if phase.sets:
+        parts.append(f"Set {phase.set} of {phase.sets}")
+    if phase.side:
+        parts.append(f"{phase.side.capitalize()} side")
+    for number, times in phase.rounds:
+        parts.append(f"Round {number} of {times}")
+    return "  -  ".join(parts)
+
+
+def beat_text(state: PlayerState) -> str:
+    """Hold pacing: "Move into position", "Hold 3", "Relax"."""
+    if state.status is Status.PAUSED:
+        return "Paused - press space to carry on"
+    if state.status is Status.WAITING:
+        return "Press n when you are ready to go on"
+    if state.beat is Beat.MOVE:
+        return "Move into position"
+    if state.beat is Beat.HOLD and state.phase is not None and state.phase.kind is PhaseKind.REP:
+        return f"Hold {math.ceil(state.beat_remaining or 0)}"
+    if state.beat is Beat.HOLD:
+        return "Hold"
+    if state.beat is Beat.RELEASE:
+        return "Relax and come back"
+    if state.phase is not None and state.phase.kind is PhaseKind.SWITCH:
+        return f"Switch to your {state.phase.side} side"
+    if state.phase is not None and state.phase.kind is PhaseKind.REST:
+        return "Relax"
+    return ""
+
+
+def spoken(phase: TimelinePhase) -> str:
+    """What a voice says when a phase begins."""
+    if phase.kind is PhaseKind.SWITCH:
+        return phase.label
+    if phase.kind is PhaseKind.REST:
+        return phase.label
+    counts = phase_counts(phase)
+    return f"{phase.step.title}. {counts}" if counts else phase.step.title
+
+
+class PlayerScreen(Screen[PlayerResult]):
+    """Plays one routine. The engine does the timing; this only shows it."""
+
+    BINDINGS = [
+        Binding("space", "toggle_pause", "Pause/resume", id="player.pause"),
+        Binding("n", "next_step", "Next step", id="player.next"),
+        Binding("b", "previous_step", "Previous step", id="player.back"),
+        Binding("escape", "stop", "Stop", id="player.stop"),
+    ]
+
+    def __init__(self, routine: Routine, pain_before: int | None = None, resume: SessionRecord | None = None) -> None:
+        super().__init__()
+        self.routine = routine
+        self.pain_before = resume.pain_before if resume is not None else pain_before
+        self.resume_record = resume
+        self._timer: Timer | None = None
+        self._shown_index = -1
+        self._shown_reminders = 0
+        self._ending = False
+
+    @property
+    def coach(self) -> CoachApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="player"):
+            with Horizontal(id="player-top"):
+                yield Static(literal(self.routine.title, "bold"), id="routine-title")
+                yield Static(id="routine-position")
+            yield Static(id="phase-label")
+            yield Static(id="phase-counts")
+            yield Digits("0:00", id="countdown")
+            yield Static(id="beat")
+            with VerticalScroll(id="instructions-box"):
+                yield Static(id="instructions")
+            yield Static(id="cue")
+            yield ProgressBar(id="routine-progress", show_eta=False, show_percentage=True)
+            yield Static(id="up-next")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        services = self.coach.services
+        config = services.config.config
+        self.timeline = build_timeline(self.routine, first_side=config.first_side)
+        self.player = Player(self.timeline, clock=services.monotonic)
+        self.recorder = SessionRecorder(services.store, self.routine, self.timeline)
+        self.voice = find_voice_command(config.voice_command) if config.voice else None
+        self.query_one(ProgressBar).total = max(1, self.timeline.total)
+        resume_at = self.resume_record.phase_index if self.resume_record is not None else 0
+        self.recorder.begin(self.pain_before, resume_id=self.resume_record.id if self.resume_record else None)
+        if self.recorder.problems:
+            self.notify(self.recorder.problems[-1], title="History", severity="error", markup=False)
+        self.player.start(at_phase=resume_at)
+        self.sub_title = self.routine.title
+        self.refresh_state()
+
+    # --- showing the state ----------------------------------------------------------
+
+    def refresh_state(self) -> None:
+        """Show the engine's state now, and schedule the next change."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        state = self.player.state()
+        if state.status is Status.FINISHED:
+            self.finish()
+            return
+        if state.index != self._shown_index:
+            self._phase_changed(state)
+        elif state.reminders > self._shown_reminders and state.phase and state.phase.step.remind:
+            self._shown_reminders = state.reminders
+            self._cue(state.phase.step.remind.text)
+            self.notify(state.phase.step.remind.text, title="Reminder", markup=False, timeout=8)
+        self._show(state)
+        self.recorder.observe(state)
+        if state.status is Status.RUNNING or state.status is Status.WAITING:
+            self._timer = self.set_timer(self._delay_to_next_change(state), self.refresh_state)
+
+    def _delay_to_next_change(self, state: PlayerState) -> float:
+        # Wake when the shown second changes (the countdown rounds up), so the
+        # display is never a tick behind and the app sleeps in between.
+        if state.remaining is None or state.status is not Status.RUNNING:
+            return 1.0
+        fraction = state.remaining - math.floor(state.remaining)
+        return min(1.0, max(0.02, fraction + 0.005 if fraction > 0.001 else 1.0))
+
+    def _phase_changed(self, state: PlayerState) -> None:
+        self._shown_index = state.index
+        self._shown_reminders = state.reminders
+        phase = state.phase
+        if phase is None:
+            return
+        self._cue(spoken(phase))
+        step = phase.step
+        blocks = [literal(line) for line in step.instructions]
+        if step.cautions:
+            blocks.append(Content.styled("Careful:", "bold $warning"))
+            blocks.append(bullets(step.cautions))
+        self.query_one("#instructions", Static).update(Content("\n").join(blocks))
+
+    def _show(self, state: PlayerState) -> None:
+        phase = state.phase
+        if phase is None:
+            return
+        left = format_clock(state.routine_remaining)
+        self.query_one("#routine-position", Static).update(
+            Content(f"Step {state.step_number} of {state.step_count}  -  {left} left"))
+        self.query_one("#phase-label", Static).update(literal(phase.label, "bold"))
+        self.query_one("#phase-counts", Static).update(Content(phase_counts(phase)))
+        countdown = self.query_one("#countdown", Digits)
+        countdown.update(format_clock(state.countdown) if state.countdown is not None else "--:--")
+        countdown.set_class(state.status is Status.PAUSED, "paused")
+        self.query_one("#beat", Static).update(Content(beat_text(state)))
+        self.query_one("#cue", Static).update(literal(f"> {state.cue}") if state.cue else Content(""))
+        done = self.timeline.total - state.routine_remaining
+        self.query_one(ProgressBar).progress = max(0.0, done)
+        upcoming = state.next_phase
+        if upcoming is None:
+            nxt = Content("Next: the end of the routine")
+        else:
+            length = f" ({format_duration(upcoming.duration)})" if upcoming.duration else ""
+            nxt = Content.assemble("Next: ", literal(upcoming.label), length)
+        self.query_one("#up-next", Static).update(nxt)
+
+    def _cue(self, text: str) -> None:
+        config = self.coach.services.config.config
+        if config.bell:
+            self.app.bell()
+        if self.voice is not None:
+            speak(self.voice, text)
+
+    # --- keys -------------------------------------------------------------------------
+
+    def action_toggle_pause(self) -> None:
+        self.player.toggle_pause()
+        self.refresh_state()
+
+    def action_next_step(self) -> None:
+        self.player.next()
+        self.refresh_state()
+
+    def action_previous_step(self) -> None:
+        self.player.back()
+        self._shown_index = -2  # show the step again even if the index is the same
+        self.refresh_state()
+
+    def action_stop(self) -> None:
+        if not self._ending:
+            self.stop_flow()
+
+    # --- endings ------------------------------------------------------------------------
+
+    @work(exclusive=True, group="player-end")
+    async def stop_flow(self) -> None:
+        from screens.red_flags import RedFlagScreen
+        from screens.stop_reason import StopReasonScreen
+
+        was_running = self.player.state().status in (Status.RUNNING, Status.WAITING)
+        if was_running:
+            self.player.pause()
+            self.refresh_state()
+        reason = await self.app.push_screen_wait(StopReasonScreen())
+        if reason is None:
+            if was_running:
+                self.player.resume()
+            self.refresh_state()
+            return
+        self._ending = True
+        self.player.stop()
+        if reason in PAIN_STOP_REASONS:
+            await self.app.push_screen_wait(RedFlagScreen(confirm=False, stop_advice=self.routine.stop_if))
+        await self._end(self.player.state(), stop_reason=reason)
+
+    def finish(self) -> None:
+        if not self._ending:
+            self._ending = True
+            self._cue("Well done. That is the end of the routine.")
+            self.finish_flow()
+
+    @work(exclusive=True, group="player-end")
+    async def finish_flow(self) -> None:
+        await self._end(self.player.state())
+
+    async def _end(self, state: PlayerState, stop_reason: str | None = None) -> None:
+        from screens.pain_check import PainCheckScreen
+
+        pain_after = None
+        if self.routine.pain_check.after:
+            pain_after = await self.app.push_screen_wait(PainCheckScreen(self.routine, before=False))
+        self.recorder.finish(state, pain_after=pain_after, stop_reason=stop_reason)
+        if self.recorder.problems:
+            self.notify(self.recorder.problems[-1], title="History", severity="error", markup=False)
+        self.dismiss(PlayerResult(
+            completed=state.status is Status.FINISHED,
+            steps_done=steps_done(self.timeline, state.index),
+            steps_total=self.timeline.step_count,
+            active_seconds=state.active_seconds,
+            pain_before=self.pain_before,
+            pain_after=pain_after,
+            stop_reason=stop_reason,
+        ))
+
+    def on_unmount(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()

@@ -1,0 +1,34 @@
+"""Helpers for driving the real app with a fake clock."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+SIZE = (100, 32)
+
+
+class FakeClock:
+    """A monotonic clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = 5000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def fixed_wall() -> datetime:
+    return datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc)
+
+
+async def tick(pilot, clock: FakeClock | None = None, seconds: float = 0.0) -> None:
+    """Move the fake clock and let the player show it (no real waiting)."""
+    if clock is not None:
+        clock.advance(seconds)
+    screen = pilot.app.screen
+    if hasattr(screen, "refresh_state"):
+        screen.refresh_state()
+    await pilot.pause()

@@ -1,0 +1,219 @@
+"""Pilot tests: the whole path a person takes, checked against the history."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Digits, Static
+
+from coach.engine import Status
+from coach.paths import resolve_paths
+from coach.safety import RED_FLAGS_CONFIRMED_KEY
+from coach.store import open_store
+from screens.before_start import BeforeStartScreen
+from screens.finish import FinishScreen
+from screens.home import HomeScreen
+from screens.pain_check import PainCheckScreen
+from screens.player import PlayerScreen
+from screens.red_flags import RedFlagScreen
+from screens.resume import ResumeScreen
+from screens.stop_reason import StopReasonScreen
+
+from pilot_helpers import SIZE, fixed_wall, tick
+
+
+def sessions():
+    with open_store(resolve_paths().history_file, clock=fixed_wall) as store:
+        return store.recent_sessions()
+
+
+async def test_red_flags_first_use_then_remembered(build) -> None:
+    app = build(confirmed=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, RedFlagScreen)
+        assert "Numbness around your genitals" in str(app.screen.query_one("#red-flag-list", Static).render())
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+    with open_store(resolve_paths().history_file) as store:
+        assert store.get_meta(RED_FLAGS_CONFIRMED_KEY)
+    app = build(confirmed=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_declining_red_flags_quits(build) -> None:
+    app = build(confirmed=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.return_code == 1 or app.return_value == 1 or not app.is_running
+
+
+async def start_by_filter(pilot, text: str) -> None:
+    await pilot.press("slash")
+    await pilot.press(*text)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def test_start_pause_resume_next_back_stop_for_pain(build, clock) -> None:
+    app = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await start_by_filter(pilot, "squeeze")
+        assert isinstance(app.screen, BeforeStartScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PainCheckScreen)
+        await pilot.press("4", "enter")
+        await pilot.pause()
+        player = app.screen
+        assert isinstance(player, PlayerScreen)
+        assert player.player.state().status is Status.WAITING  # "get ready" waits for the user
+        await tick(pilot, clock, 30)
+        assert player.player.state().status is Status.WAITING
+        await pilot.press("n")
+        await tick(pilot)
+        first_title = player.player.state().phase.step.title
+        await tick(pilot, clock, 3)
+        shown = player.query_one("#countdown", Digits).value
+        state = player.player.state()
+        assert state.status is Status.RUNNING and shown == f"0:{state.countdown:02d}"
+
+        await pilot.press("space")
+        await tick(pilot, clock, 600)
+        paused = player.player.state()
+        assert paused.status is Status.PAUSED
+        assert "Paused" in str(player.query_one("#beat", Static).render())
+        await pilot.press("space")
+        await tick(pilot)
+        assert player.player.state().remaining == paused.remaining
+        assert player.player.state().active_seconds == paused.active_seconds
+
+        await pilot.press("n")
+        await tick(pilot)
+        second = player.player.state()
+        assert second.phase.step.title != first_title
+        await pilot.press("b")
+        await tick(pilot)
+        assert player.player.state().phase.step.title == first_title
+
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, StopReasonScreen)
+        await pilot.press("escape")  # changed my mind: carry on
+        await pilot.pause()
+        assert app.screen is player and player.player.state().status is not Status.STOPPED
+
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("home", "enter")  # "My pain got worse"
+        await pilot.pause()
+        assert isinstance(app.screen, RedFlagScreen)
+        flags = str(app.screen.query_one("#red-flag-list", Static).render())
+        assert "This routine says stop if" in flags and "emergency" in flags.lower()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, PainCheckScreen)
+        await pilot.press("6", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, FinishScreen)
+        assert "Stopped" in str(app.screen.query_one("#finish-text", Static).render())
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+    (row,) = sessions()
+    assert row.routine_id == "scapular-squeeze" and row.outcome == "stopped" and row.stop_reason == "pain-worse"
+    assert (row.pain_before, row.pain_after) == (4, 6)
+    assert row.steps_done == 1 and row.active_seconds == 33 and row.ended_utc is not None
+
+
+async def test_complete_desk_break_is_recorded(build, clock) -> None:
+    app = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("b")  # desk break now
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        player = app.screen
+        assert isinstance(player, PlayerScreen)
+        for _ in range(13):
+            await tick(pilot, clock, 10)
+        assert isinstance(app.screen, FinishScreen)
+        assert "routine complete" in str(app.screen.query_one("#finish-text", Static).render())
+    (row,) = sessions()
+    assert row.outcome == "completed" and row.steps_done == row.steps_total == 6
+    assert row.active_seconds == 120 and row.local_date.isoformat() == "2026-11-20"
+
+
+async def test_killed_session_is_offered_for_resume(build, clock) -> None:
+    paths = resolve_paths()
+    with open_store(paths.history_file, clock=fixed_wall) as store:
+        session = store.start_session("desk-break", "Two-minute desk break", 6)
+        store.update_session(session, steps_done=2, active_seconds=70, phase_index=2)
+    app = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ResumeScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        player = app.screen
+        assert isinstance(player, PlayerScreen)
+        assert player.player.state().index == 2
+    assert sessions()[0].id == session
+
+
+async def test_command_palette_lists_routines(build) -> None:
+    app = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"contrast")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, BeforeStartScreen)
+        assert app.screen.routine.id == "contrast-shower"
+
+
+async def test_corrupt_history_is_moved_aside_and_the_app_starts(coach_home: Path, clock) -> None:
+    from screens.app import make_app
+
+    coach_home.mkdir(parents=True)
+    (coach_home / "history.sqlite3").write_bytes(b"this is not a database" * 100)
+    app = make_app(resolve_paths(), monotonic=clock, wall=fixed_wall)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert any("moved to" in m and "Nothing was deleted" in m for m in messages)
+    moved = [p for p in coach_home.iterdir() if ".broken-" in p.name]
+    assert moved and moved[0].read_bytes() == b"this is not a database" * 100
+
+
+async def test_bad_config_is_reported_and_defaults_used(coach_home: Path, build) -> None:
+    coach_home.mkdir(parents=True)
+    (coach_home / "config.yaml").write_text("cues:\n  bell: loud\n")
+    app = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert any("cues.bell: expected true or false" in n.message for n in app._notifications)
+
+
+async def test_theme_change_is_saved(coach_home: Path, build) -> None:
+    app = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.theme = "nord"
+        await pilot.pause()
+    assert "theme: nord" in (coach_home / "config.yaml").read_text()
+    app = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.theme == "nord"
