@@ -105,7 +105,7 @@ class HomeScreen(Screen[None]):
         assert routine is not None
         facts = format_duration(build_timeline(routine).total)
         if routine.tags:
-            facts += "  " + " ".join(f"#{t}" for t in routine.tags[:3])
+            facts += "  " + " ".join(f"#{t}" for t in routine.tags[:2])
         mark = "  (yours)" if entry.origin == "user" else ""
         return Content.assemble(literal(routine.title), mark, "\n", literal(f"  {facts}", "$text-muted"))
 

@@ -198,7 +198,9 @@ class PlayerScreen(Screen[PlayerResult]):
         left = format_clock(state.routine_remaining)
         self.query_one("#routine-position", Static).update(
             Content(f"Step {state.step_number} of {state.step_count}  -  {left} left"))
-        self.query_one("#phase-label", Static).update(literal(phase.label, "bold"))
+        # Reps, sides and rounds go on the line below; rests and switches say what they are.
+        headline = phase.step.title if phase.kind in (PhaseKind.REP, PhaseKind.HOLD, PhaseKind.WORK) else phase.label
+        self.query_one("#phase-label", Static).update(literal(headline, "bold"))
         self.query_one("#phase-counts", Static).update(Content(phase_counts(phase)))
         countdown = self.query_one("#countdown", Digits)
         countdown.update(format_clock(state.countdown) if state.countdown is not None else "--:--")

@@ -1,0 +1,48 @@
+"""SVG snapshots of home, the player mid-exercise and the finish screen.
+
+Deterministic: a fake clock, red flags confirmed, no notifications. Update
+with ``pytest tests/pilot/test_snapshots.py --snapshot-update`` and look at
+the report before committing.
+"""
+
+from __future__ import annotations
+
+import pytest
+from pilot_helpers import tick
+
+SIZES = [(100, 32), (80, 24)]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_home(snap_compare, build, size) -> None:
+    assert snap_compare(build(), terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_player_mid_exercise(snap_compare, build, clock, size) -> None:
+    async def into_the_exercise(pilot) -> None:
+        await pilot.pause()
+        pilot.app.start_routine("scapular-squeeze")
+        await pilot.pause()
+        await pilot.press("enter")  # cautions: start
+        await pilot.pause()
+        await pilot.press("3", "enter")  # pain before
+        await pilot.pause()
+        await pilot.press("n")  # past "get ready"
+        await tick(pilot, clock, 12.5)
+
+    assert snap_compare(build(), terminal_size=size, run_before=into_the_exercise)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_finish(snap_compare, build, clock, size) -> None:
+    async def complete_the_desk_break(pilot) -> None:
+        await pilot.pause()
+        await pilot.press("b")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        for _ in range(13):
+            await tick(pilot, clock, 10)
+
+    assert snap_compare(build(), terminal_size=size, run_before=complete_the_desk_break)
