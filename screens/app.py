@@ -82,6 +82,7 @@ class CoachApp(App[int]):
         if not await self.confirm_red_flags():
             self.exit(1)
             return
+        self.close_dead_sessions()
         if self.start_routine_id:
             entry = self.services.library.get(self.start_routine_id)
             assert entry is not None and entry.routine is not None  # checked by the CLI
@@ -105,15 +106,26 @@ class CoachApp(App[int]):
                 self.notify(str(err), title="History", severity="error", markup=False)
         return bool(confirmed)
 
-    async def offer_resume(self) -> None:
+    def close_dead_sessions(self) -> bool:
+        """Mark sessions left 'running' by a dead app as interrupted."""
         store = self.services.store
         if store is None:
-            return
+            return False
         # With the instance lock held, every 'running' row was left by a dead
         # app; without it (another Coach is open) only clearly stale ones were.
         stale = 0.0 if self.services.lock.held else STALE_AFTER
         try:
-            store.mark_interrupted(older_than=_seconds(stale))
+            return bool(store.mark_interrupted(older_than=_seconds(stale)))
+        except StoreError as err:
+            self.notify(str(err), title="History", severity="error", markup=False)
+            return False
+
+    async def offer_resume(self) -> None:
+        """Offer the latest interrupted session, once."""
+        store = self.services.store
+        if store is None:
+            return
+        try:
             record = store.resumable_session()
             if record is None:
                 return

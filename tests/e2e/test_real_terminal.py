@@ -1,0 +1,96 @@
+"""End to end: the installed `coach` in a real pseudo-terminal."""
+
+from __future__ import annotations
+
+import random
+import re
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+from terminal import Terminal, app_env, coach_command
+
+from coach.paths import resolve_paths
+from coach.safety import RED_FLAGS_CONFIRMED_KEY
+from coach.store import open_store
+
+QUICK = """\
+id: quick
+title: Quick test routine
+summary: Three short timers for the end-to-end test.
+category: stretch
+cautions: [Gentle.]
+stop_if: [Pain.]
+steps:
+  - {kind: timer, title: First timer, duration: 4s}
+  - {kind: timer, title: Second timer, duration: 2s}
+  - {kind: timer, title: Third timer, duration: 2s}
+"""
+
+pytestmark = pytest.mark.slow
+
+
+def prepare(coach_home: Path, routine: str = QUICK, name: str = "quick.yaml") -> None:
+    (coach_home / "routines").mkdir(parents=True, exist_ok=True)
+    (coach_home / "routines" / name).write_text(routine)
+    with open_store(resolve_paths().history_file) as store:
+        store.set_meta(RED_FLAGS_CONFIRMED_KEY, "2026-11-01T09:00:00+00:00")
+
+
+def test_coach_run_counts_down_finishes_and_records(coach_home: Path) -> None:
+    prepare(coach_home)
+    term = Terminal([coach_command(), "run", "quick"], app_env(coach_home))
+    try:
+        term.wait_for("Quick test routine")
+        term.send("\r")  # cautions: start
+        term.wait_for("First timer")
+        times = set()
+        deadline = time.monotonic() + 6
+        while time.monotonic() < deadline and len(times) < 3:
+            term.read(0.2)
+            times.update(re.findall(r"(\d+:\d\d) left", term.text()))
+        assert len(times) >= 3, f"the countdown did not move: {times}"
+        term.wait_for("routine complete", timeout=15)
+        term.send("\r")
+        code = term.process.wait(timeout=10)
+    finally:
+        term.close()
+    assert code == 0
+    with open_store(resolve_paths().history_file) as store:
+        (row,) = store.recent_sessions()
+    assert row.routine_id == "quick" and row.outcome == "completed" and row.steps_done == 3
+
+
+MANY_STEPS = "id: many\ntitle: Many steps\nsummary: s\ncategory: stretch\nsteps:\n" + "".join(
+    f"  - {{kind: timer, title: Step {i}, duration: 1s}}\n" for i in range(30)
+)
+
+
+def test_kill_9_twenty_times_keeps_the_history_whole(coach_home: Path) -> None:
+    prepare(coach_home, MANY_STEPS, "many.yaml")
+    history = resolve_paths().history_file
+    with open_store(history) as store:
+        for _ in range(5):
+            sid = store.start_session("many", "Many steps", 30)
+            store.finish_session(sid, outcome="completed", steps_done=30, active_seconds=30, phase_index=30)
+    rng = random.Random(9)
+    for round_number in range(20):
+        term = Terminal([coach_command(), "run", "many"], app_env(coach_home))
+        try:
+            term.wait_for("Many steps")
+            term.send("\r")
+            term.wait_for("Step 0")
+            time.sleep(rng.uniform(0.0, 1.2))
+            term.process.kill()  # SIGKILL: no clean-up of any kind
+            term.process.wait()
+        finally:
+            term.close()
+        with sqlite3.connect(history) as db:
+            assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok", f"round {round_number}"
+            completed = db.execute("SELECT count(*) FROM sessions WHERE outcome = 'completed'").fetchone()[0]
+        assert completed == 5, f"round {round_number}: a completed session was lost"
+    with sqlite3.connect(history) as db:
+        outcomes = dict(db.execute("SELECT outcome, count(*) FROM sessions GROUP BY outcome").fetchall())
+    # each start marks the sessions of the killed apps before it as interrupted
+    assert outcomes == {"completed": 5, "interrupted": 19, "running": 1}
