@@ -72,7 +72,7 @@ class SessionRecorder:
             method(
                 self.session_id,
                 steps_done=steps_done(self.timeline, state.index),
-                active_seconds=int(state.active_seconds),
+                active_seconds=round(state.active_seconds),
                 phase_index=min(state.index, len(self.timeline.phases)),
                 **extra,
             )

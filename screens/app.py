@@ -98,7 +98,7 @@ class CoachApp(App[int]):
             return True
         from screens.red_flags import RedFlagScreen
 
-        confirmed = await self.push_screen_wait(RedFlagScreen(confirm=True))
+        confirmed = await self.push_screen_wait(RedFlagScreen())
         if confirmed and store is not None:
             try:
                 store.set_meta(RED_FLAGS_CONFIRMED_KEY, self.services.wall().isoformat(timespec="seconds"))

@@ -41,8 +41,8 @@ class BeforeStartScreen(ModalScreen[bool]):
             ]), id="before-text")
             label = "None of these apply: start" if routine.do_not_use_if else "Start"
             with Horizontal(classes="buttons"):
-                yield Button(label, id="start", variant="primary")
-                yield Button("Back", id="cancel")
+                yield Button(label, id="start", variant="primary", compact=True)
+                yield Button("Back", id="cancel", compact=True)
         yield Footer()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

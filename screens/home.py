@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -48,9 +48,13 @@ def _matches(entry: LibraryEntry, query: str) -> bool:
 class HomeScreen(Screen[None]):
     """Pick a routine and start it."""
 
+    AUTO_FOCUS = "#routines"  # arrows move through routines; "/" goes to the filter
+
     BINDINGS = [
         Binding("enter", "start", "Start", id="home.start", priority=True),
-        Binding("slash", "filter", "Filter", id="home.filter"),
+        # Priority: the app runs it as the key arrives, so keys typed right
+        # after "/" are sent to the filter box, not to the list.
+        Binding("slash", "filter", "Filter", id="home.filter", priority=True),
         Binding("b", "desk_break", "Desk break", id="home.desk_break"),
         Binding("escape", "clear_filter", "Clear filter", id="home.clear_filter", show=False),
     ]
@@ -63,7 +67,7 @@ class HomeScreen(Screen[None]):
         yield Header()
         with Horizontal(id="home"):
             with Vertical(id="routine-pane"):
-                yield Input(placeholder="Filter routines (escape to clear)", id="filter", classes="hidden")
+                yield Input(placeholder="/ filter routines", id="filter", compact=True)
                 yield OptionList(id="routines", markup=False)
             with VerticalScroll(id="detail"):
                 yield Static(id="detail-text")
@@ -72,7 +76,6 @@ class HomeScreen(Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = "Routines"
         self.fill_list("")
-        self.query_one("#routines", OptionList).focus()
 
     # --- the list -------------------------------------------------------------------
 
@@ -171,15 +174,21 @@ class HomeScreen(Screen[None]):
         self.coach.start_routine(DESK_BREAK_ID)
 
     def action_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        box.remove_class("hidden")
-        box.focus()
+        # Screen.set_focus acts at once (Widget.focus is deferred).
+        self.set_focus(self.query_one("#filter", Input))
 
     def action_clear_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        box.value = ""
-        box.add_class("hidden")
+        self.query_one("#filter", Input).value = ""
         self.query_one("#routines", OptionList).focus()
+
+    def on_paste(self, event: events.Paste) -> None:
+        # Keys that arrive in one burst ("/hip" typed fast, or pasted) come as a
+        # paste; send them to the filter rather than lose them on the list.
+        box = self.query_one("#filter", Input)
+        if self.focused is not box:
+            self.set_focus(box)
+            box.insert_text_at_cursor(event.text.removeprefix("/").splitlines()[0] if event.text.strip() else "")
+            event.stop()
 
     @on(Input.Changed, "#filter")
     def filter_changed(self, event: Input.Changed) -> None:

@@ -70,7 +70,8 @@ def beat_text(state: PlayerState) -> str:
     if state.beat is Beat.HOLD and state.phase is not None and state.phase.kind is PhaseKind.REP:
         return f"Hold {math.ceil(state.beat_remaining or 0)}"
     if state.beat is Beat.HOLD:
-        return "Hold"
+        left = math.ceil(state.beat_remaining or 0)
+        return f"Hold {left}" if left <= 3 else "Hold"
     if state.beat is Beat.RELEASE:
         return "Relax and come back"
     if state.phase is not None and state.phase.kind is PhaseKind.SWITCH:
@@ -247,7 +248,7 @@ class PlayerScreen(Screen[PlayerResult]):
 
     @work(exclusive=True, group="player-end")
     async def stop_flow(self) -> None:
-        from screens.red_flags import RedFlagScreen
+        from screens.red_flags import StopAdviceScreen
         from screens.stop_reason import StopReasonScreen
 
         was_running = self.player.state().status in (Status.RUNNING, Status.WAITING)
@@ -263,7 +264,7 @@ class PlayerScreen(Screen[PlayerResult]):
         self._ending = True
         self.player.stop()
         if reason in PAIN_STOP_REASONS:
-            await self.app.push_screen_wait(RedFlagScreen(confirm=False, stop_advice=self.routine.stop_if))
+            await self.app.push_screen_wait(StopAdviceScreen(self.routine.stop_if))
         await self._end(self.player.state(), stop_reason=reason)
 
     def finish(self) -> None:

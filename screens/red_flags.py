@@ -1,4 +1,9 @@
-"""The red-flag screen: when to get care instead of using the coach."""
+"""The red flags: when to get care instead of using the coach.
+
+Two screens share the content: :class:`RedFlagScreen` before first use (the
+user confirms none apply, or quits) and :class:`StopAdviceScreen` after a stop
+for pain or a new symptom (the routine's stop advice first, then the flags).
+"""
 
 from __future__ import annotations
 
@@ -17,47 +22,65 @@ def red_flag_content(stop_advice: tuple[str, ...] = ()) -> Content:
     """The red-flag list (our own text), with a routine's stop advice first if given."""
     return join_blocks([
         section("This routine says stop if:", stop_advice),
-        Content.styled(safety.NOT_A_DOCTOR, "italic"),
         Content("\n").join([Content.styled(safety.EMERGENCY_ADVICE, "bold $error"), bullets(safety.EMERGENCY)]),
         Content("\n").join([Content.styled(safety.SEE_A_DOCTOR_ADVICE, "bold $warning"), bullets(safety.SEE_A_DOCTOR)]),
     ])
 
 
-class RedFlagScreen(ModalScreen[bool]):
-    """Before first use (confirm mode) and after a stop for pain (information)."""
+class _RedFlagsBase(ModalScreen[bool]):
+    TITLE_TEXT = "When to get help instead of using Coach"
 
-    BINDINGS = [
-        Binding("enter", "confirm", "None apply", id="red_flags.confirm", show=True),
-        Binding("escape", "leave", "Close", id="red_flags.leave"),
-    ]
-
-    def __init__(self, confirm: bool, stop_advice: tuple[str, ...] = ()) -> None:
+    def __init__(self, stop_advice: tuple[str, ...] = ()) -> None:
         super().__init__()
-        self.confirm = confirm
         self.stop_advice = stop_advice
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="dialog", classes="red-flags"):
-            yield Static(Content.styled("Before you start: when to get help instead", "bold"), classes="dialog-title")
+            yield Static(Content.assemble(
+                Content.styled(self.TITLE_TEXT, "bold"), "\n",
+                Content.styled(safety.NOT_A_DOCTOR, "italic")), classes="dialog-title")
             yield Static(red_flag_content(self.stop_advice), id="red-flag-list")
             with Horizontal(classes="buttons"):
-                if self.confirm:
-                    yield Button(safety.CONFIRM, id="confirm", variant="primary")
-                    yield Button("Quit", id="leave")
-                else:
-                    yield Button("Close", id="leave", variant="primary")
+                yield from self.buttons()
         yield Footer()
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "confirm":
-            return self.confirm
-        return True
+    def buttons(self) -> ComposeResult:
+        raise NotImplementedError
+
+
+class RedFlagScreen(_RedFlagsBase):
+    """Before first use: dismisses True when the user confirms none apply."""
+
+    BINDINGS = [
+        Binding("enter", "confirm", "None apply", id="red_flags.confirm"),
+        Binding("escape", "quit_coach", "Quit", id="red_flags.quit"),
+    ]
+
+    def buttons(self) -> ComposeResult:
+        yield Button(safety.CONFIRM, id="confirm", variant="primary", compact=True)
+        yield Button("Quit", id="quit", compact=True)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "confirm" or not self.confirm)
+        self.dismiss(event.button.id == "confirm")
 
     def action_confirm(self) -> None:
         self.dismiss(True)
 
-    def action_leave(self) -> None:
-        self.dismiss(not self.confirm)
+    def action_quit_coach(self) -> None:
+        self.dismiss(False)
+
+
+class StopAdviceScreen(_RedFlagsBase):
+    """After a stop for pain or a new symptom: information, then close."""
+
+    TITLE_TEXT = "You stopped because of pain or a new symptom"
+    BINDINGS = [Binding("enter,escape", "close", "Close", id="stop_advice.close")]
+
+    def buttons(self) -> ComposeResult:
+        yield Button("Close", id="close", variant="primary", compact=True)
+
+    def on_button_pressed(self) -> None:
+        self.dismiss(True)
+
+    def action_close(self) -> None:
+        self.dismiss(True)

@@ -35,8 +35,8 @@ class ResumeScreen(ModalScreen[bool]):
                 f" was interrupted at step {record.steps_done + 1} of {record.steps_total} (started {started}).",
             ))
             with Horizontal(classes="buttons"):
-                yield Button("Resume", id="resume", variant="primary")
-                yield Button("Not now", id="no")
+                yield Button("Resume", id="resume", variant="primary", compact=True)
+                yield Button("Not now", id="no", compact=True)
         yield Footer()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

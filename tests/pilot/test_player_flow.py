@@ -15,7 +15,7 @@ from screens.finish import FinishScreen
 from screens.home import HomeScreen
 from screens.pain_check import PainCheckScreen
 from screens.player import PlayerScreen
-from screens.red_flags import RedFlagScreen
+from screens.red_flags import RedFlagScreen, StopAdviceScreen
 from screens.resume import ResumeScreen
 from screens.stop_reason import StopReasonScreen
 
@@ -113,7 +113,7 @@ async def test_start_pause_resume_next_back_stop_for_pain(build, clock) -> None:
         await pilot.pause()
         await pilot.press("home", "enter")  # "My pain got worse"
         await pilot.pause()
-        assert isinstance(app.screen, RedFlagScreen)
+        assert isinstance(app.screen, StopAdviceScreen)
         flags = str(app.screen.query_one("#red-flag-list", Static).render())
         assert "This routine says stop if" in flags and "emergency" in flags.lower()
         await pilot.press("escape")
@@ -217,3 +217,21 @@ async def test_theme_change_is_saved(coach_home: Path, build) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert app.theme == "nord"
+
+
+async def test_fast_typing_after_slash_reaches_the_filter(build) -> None:
+    from textual import events
+
+    app = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for key, char in (("slash", "/"), ("h", "h"), ("i", "i"), ("p", "p")):
+            app.post_message(events.Key(key, char))  # queued at once, like a fast typist's burst
+        await pilot.pause()
+        assert app.screen.query_one("#filter").value == "hip"
+        await pilot.press("escape")
+        app.screen.post_message(events.Paste("/hip"))  # a pasted filter
+        await pilot.pause()
+        assert app.screen.query_one("#filter").value == "hip"
+        options = app.screen.query_one("#routines")
+        assert options.get_option_at_index(options.highlighted).id == "hip-and-back-stretch"
