@@ -13,9 +13,18 @@ README = (REPO / "README.md").read_text()
 
 
 def test_example_routine_in_readme_is_valid() -> None:
-    example = re.search(r"```yaml\n(.*?)```", README, re.S).group(1)
+    example = next(b for b in re.findall(r"```yaml\n(.*?)```", README, re.S) if "id: physio-three" in b)
     routine = parse_routine(example, "physio-three.yaml", expect_id="physio-three")
     assert build_timeline(routine).total == routine.length
+
+
+def test_settings_example_in_readme_is_valid(tmp_path) -> None:
+    from coach.config import load_config
+
+    block = next(b for b in re.findall(r"```yaml\n(.*?)```", README, re.S) if b.startswith("theme:"))
+    (tmp_path / "config.yaml").write_text(block)
+    loaded = load_config(tmp_path / "config.yaml")
+    assert not loaded.problems and loaded.config.theme == "textual-dark"
 
 
 def test_first_lines_are_install_and_start_then_install_and_test() -> None:
