@@ -103,15 +103,18 @@ def cmd_run(args: argparse.Namespace, paths: Paths) -> int:
         raise UserError(f"no routine called '{args.routine}'; known routines: {known}")
     if entry.routine is None or not entry.ok:
         raise UserError("\n".join(str(p) for p in entry.problems))
-    return _run_app(paths, entry.routine.id)
+    return _run_app(paths, entry.routine.id, library)
 
 
-def _run_app(paths: Paths, routine_id: str | None) -> int:
+def _run_app(paths: Paths, routine_id: str | None, library: Library | None = None) -> int:
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UserError("the app needs a terminal; for plain output try 'coach list' or 'coach show ROUTINE'")
+    import gc
+
+    gc.disable()  # until the first frame is drawn; the app turns it back on
     from screens.app import make_app  # the only place the core reaches the app
 
-    app = make_app(paths, start_routine=routine_id)
+    app = make_app(paths, start_routine=routine_id, library=library)
     result = app.run()
     return result if isinstance(result, int) else app.exit_code
 

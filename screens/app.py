@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from pathlib import Path
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import Screen
 
 from coach.config import LoadedConfig, load_config, save_theme
 from coach.instance import InstanceLock
@@ -54,13 +56,19 @@ class CoachApp(App[int]):
 
     # --- start-up ---------------------------------------------------------------
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen:
+        # Home is the first screen, so start-up draws it once, not twice.
+        from screens.home import HomeScreen
+
         theme = self.services.config.config.theme
         if theme and theme in self.available_themes:
             self.theme = theme
-        from screens.home import HomeScreen
+        return HomeScreen()
 
-        self.push_screen(HomeScreen())
+    def on_mount(self) -> None:
+        # Python's collector ran ~30 ms before the first frame; it is held off
+        # until then (see coach.cli) and the start-up objects frozen after.
+        self.call_after_refresh(_resume_gc)
         for problem in self.services.config.problems:
             self.notify(problem, title="Settings", severity="warning", markup=False, timeout=12)
         if self.services.store_problem:
@@ -189,6 +197,12 @@ class CoachApp(App[int]):
         self.services.lock.release()
 
 
+def _resume_gc() -> None:
+    if not gc.isenabled():  # only when the CLI held it off
+        gc.freeze()
+        gc.enable()
+
+
 def _seconds(value: float):  # type: ignore[no-untyped-def]
     from datetime import timedelta
 
@@ -201,12 +215,13 @@ def make_app(
     start_routine: str | None = None,
     monotonic: Callable[[], float] = time.monotonic,
     wall: Callable[[], datetime] | None = None,
+    library: Library | None = None,
 ) -> CoachApp:
     """Build the app with its services; the CLI and the tests both use this."""
     paths = paths or resolve_paths()
     wall = wall or (lambda: datetime.now().astimezone())
     config = load_config(paths.config_file)
-    library = load_library(paths.routines_dir)
+    library = library if library is not None else load_library(paths.routines_dir)
     store: Store | None = None
     store_problem = None
     try:

@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Digits, Footer, Header, ProgressBar, Static
+from textual.widgets import Digits, Footer, Header, Static
 
 from coach.durations import format_clock, format_duration
 from coach.engine import Beat, Player, PlayerState, Status, steps_done
@@ -24,6 +24,7 @@ from coach.store import SessionRecord
 from coach.timeline import PhaseKind, TimelinePhase, build_timeline
 from coach.voice import find_voice_command, speak
 from screens.text import bullets, literal
+from screens.widgets.progress import RoutineProgress
 
 if TYPE_CHECKING:
     from screens.app import CoachApp
@@ -110,6 +111,7 @@ class PlayerScreen(Screen[PlayerResult]):
         self._shown_index = -1
         self._shown_reminders = 0
         self._ending = False
+        self._shown_text: dict[str, str] = {}
 
     @property
     def coach(self) -> CoachApp:
@@ -128,7 +130,7 @@ class PlayerScreen(Screen[PlayerResult]):
             with VerticalScroll(id="instructions-box"):
                 yield Static(id="instructions")
             yield Static(id="cue")
-            yield ProgressBar(id="routine-progress", show_eta=False, show_percentage=True)
+            yield RoutineProgress(id="routine-progress")
             yield Static(id="up-next")
         yield Footer()
 
@@ -139,7 +141,7 @@ class PlayerScreen(Screen[PlayerResult]):
         self.player = Player(self.timeline, clock=services.monotonic)
         self.recorder = SessionRecorder(services.store, self.routine, self.timeline)
         self.voice = find_voice_command(config.voice_command) if config.voice else None
-        self.query_one(ProgressBar).total = max(1, self.timeline.total)
+        self.query_one(RoutineProgress).total = max(1, self.timeline.total)
         resume_at = self.resume_record.phase_index if self.resume_record is not None else 0
         self.recorder.begin(self.pain_before, resume_id=self.resume_record.id if self.resume_record else None)
         if self.recorder.problems:
@@ -192,31 +194,43 @@ class PlayerScreen(Screen[PlayerResult]):
             blocks.append(bullets(step.cautions))
         self.query_one("#instructions", Static).update(Content("\n").join(blocks))
 
+    def _set(self, widget_id: str, content: Content) -> None:
+        """Update a Static only when its text or style changed.
+
+        Most lines change once per phase, not once per second; re-rendering
+        them every second (with a layout pass) was most of the player's CPU.
+        """
+        key = content.markup
+        previous = self._shown_text.get(widget_id)
+        if key == previous:
+            return
+        self._shown_text[widget_id] = key
+        same_width = previous is not None and len(previous) == len(key)
+        self.query_one(f"#{widget_id}", Static).update(content, layout=not same_width)
+
     def _show(self, state: PlayerState) -> None:
         phase = state.phase
         if phase is None:
             return
         left = format_clock(state.routine_remaining)
-        self.query_one("#routine-position", Static).update(
-            Content(f"Step {state.step_number} of {state.step_count}  -  {left} left"))
+        self._set("routine-position", Content(f"Step {state.step_number} of {state.step_count}  -  {left} left"))
         # Reps, sides and rounds go on the line below; rests and switches say what they are.
         headline = phase.step.title if phase.kind in (PhaseKind.REP, PhaseKind.HOLD, PhaseKind.WORK) else phase.label
-        self.query_one("#phase-label", Static).update(literal(headline, "bold"))
-        self.query_one("#phase-counts", Static).update(Content(phase_counts(phase)))
+        self._set("phase-label", literal(headline, "bold"))
+        self._set("phase-counts", Content(phase_counts(phase)))
         countdown = self.query_one("#countdown", Digits)
         countdown.update(format_clock(state.countdown) if state.countdown is not None else "--:--")
         countdown.set_class(state.status is Status.PAUSED, "paused")
-        self.query_one("#beat", Static).update(Content(beat_text(state)))
-        self.query_one("#cue", Static).update(literal(f"> {state.cue}") if state.cue else Content(""))
-        done = self.timeline.total - state.routine_remaining
-        self.query_one(ProgressBar).progress = max(0.0, done)
+        self._set("beat", Content(beat_text(state)))
+        self._set("cue", literal(f"> {state.cue}") if state.cue else Content(""))
+        self.query_one(RoutineProgress).set_progress(self.timeline.total - state.routine_remaining)
         upcoming = state.next_phase
         if upcoming is None:
             nxt = Content("Next: the end of the routine")
         else:
             length = f" ({format_duration(upcoming.duration)})" if upcoming.duration else ""
             nxt = Content.assemble("Next: ", literal(upcoming.label), length)
-        self.query_one("#up-next", Static).update(nxt)
+        self._set("up-next", nxt)
 
     def _cue(self, text: str) -> None:
         config = self.coach.services.config.config
