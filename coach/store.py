@@ -61,8 +61,25 @@ _V1 = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)",
 )
 
+# v2: desk-break prompts and breaks from the sit timer (issue 4).
+_V2 = (
+    """CREATE TABLE breaks (
+        id INTEGER PRIMARY KEY,
+        at_utc TEXT NOT NULL,
+        local_date TEXT NOT NULL,
+        utc_offset_min INTEGER NOT NULL,
+        answer TEXT NOT NULL
+            CHECK (answer IN ('taken','snoozed','skipped','already','missed','natural')),
+        bout_seconds INTEGER NOT NULL CHECK (bout_seconds >= 0),
+        prompted INTEGER NOT NULL CHECK (prompted IN (0, 1))
+    )""",
+    "CREATE INDEX breaks_local_date ON breaks (local_date, answer)",
+)
+
 #: Schema migrations; the schema version is ``len(MIGRATIONS)``. Only append.
-MIGRATIONS: list[Migration] = [_V1]
+MIGRATIONS: list[Migration] = [_V1, _V2]
+
+BREAK_ANSWERS = ("taken", "snoozed", "skipped", "already", "missed", "natural")
 
 
 class StoreError(Exception):
@@ -345,6 +362,40 @@ class Store:
             else:
                 conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key)"
                              " DO UPDATE SET value = excluded.value", (key, value))
+
+    # --- breaks (the sit timer) -------------------------------------------------------
+
+    def record_break(self, answer: str, bout_seconds: int, at: datetime, prompted: bool) -> int:
+        """Store one prompt answer or break; ``at`` is an aware local datetime.
+
+        The local date and UTC offset are those of ``at`` itself, so a day's
+        totals follow the calendar the person lived, across DST changes."""
+        if answer not in BREAK_ANSWERS:
+            raise ValueError(f"answer must be one of {BREAK_ANSWERS}, not {answer!r}")
+        bout = _check_count("bout_seconds", bout_seconds)
+        if at.tzinfo is None or at.utcoffset() is None:
+            raise ValueError("break times must be aware datetimes")
+        offset = int(at.utcoffset().total_seconds() // 60)  # type: ignore[union-attr]
+        with self._write() as conn:
+            cur = conn.execute(
+                "INSERT INTO breaks (at_utc, local_date, utc_offset_min, answer, bout_seconds, prompted)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (_utc_text(at), at.date().isoformat(), offset, answer, bout, int(bool(prompted))),
+            )
+            return int(cur.lastrowid)
+
+    def daily_breaks(self, first: date, last: date) -> dict[date, dict[str, tuple[int, int]]]:
+        """Per local date and answer: (count, longest sitting bout in seconds)."""
+        with self._guard() as conn:
+            rows = conn.execute(
+                "SELECT local_date, answer, count(*), max(bout_seconds) FROM breaks"
+                " WHERE local_date BETWEEN ? AND ? GROUP BY local_date, answer",
+                (first.isoformat(), last.isoformat()),
+            ).fetchall()
+        result: dict[date, dict[str, tuple[int, int]]] = {}
+        for day, answer, count, longest in rows:
+            result.setdefault(date.fromisoformat(day), {})[answer] = (int(count), int(longest))
+        return result
 
     def close(self) -> None:
         """Close the database (safe to call twice)."""

@@ -182,7 +182,7 @@ def test_pragmas_wal_synchronous_normal_busy_timeout(store: Store) -> None:
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
     assert conn.isolation_level is None
-    assert user_version(store.path) == len(store_mod.MIGRATIONS) == 1
+    assert user_version(store.path) == len(store_mod.MIGRATIONS) == 2
     assert {"sessions", "meta"} <= tables(store.path)
     other = raw(store.path)  # WAL is a property of the file, seen by anyone
     assert other.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -392,7 +392,7 @@ def test_newer_schema_is_refused_untouched(db_path: Path, clock: FakeClock) -> N
     with pytest.raises(StoreNewerError) as info:
         open_store(db_path, clock=clock)
     assert str(info.value) == (
-        f"{db_path} was written by a newer version of Coach (schema 99; this version knows 1);"
+        f"{db_path} was written by a newer version of Coach (schema 99; this version knows 2);"
         " upgrade Coach or move the file aside")
     assert db_path.read_bytes() == before
     assert sorted(p.name for p in db_path.parent.iterdir()) == ["history.sqlite3"]
@@ -450,13 +450,14 @@ def test_write_lock_held_too_long_is_store_error(db_path: Path, clock: FakeClock
 def test_failing_migration_changes_nothing(db_path: Path, clock: FakeClock,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     open_store(db_path, clock=clock).close()
-    assert user_version(db_path) == 1
-    v2 = ("CREATE TABLE breaks (id INTEGER PRIMARY KEY)", "ALTER TABLE nowhere ADD COLUMN x")
-    monkeypatch.setattr(store_mod, "MIGRATIONS", [*store_mod.MIGRATIONS, v2])
+    current = len(store_mod.MIGRATIONS)
+    assert user_version(db_path) == current
+    broken = ("CREATE TABLE extra (id INTEGER PRIMARY KEY)", "ALTER TABLE nowhere ADD COLUMN x")
+    monkeypatch.setattr(store_mod, "MIGRATIONS", [*store_mod.MIGRATIONS, broken])
     with pytest.raises(StoreError, match="nowhere"):
         open_store(db_path, clock=clock)
-    assert user_version(db_path) == 1
-    assert "breaks" not in tables(db_path)
+    assert user_version(db_path) == current
+    assert "extra" not in tables(db_path)
 
 
 def test_failing_first_migration_leaves_empty_database(db_path: Path, clock: FakeClock,
@@ -472,16 +473,16 @@ def test_migrations_apply_in_order_and_once(db_path: Path, clock: FakeClock,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[int] = []
 
-    def v2(conn: sqlite3.Connection) -> None:
-        calls.append(2)
+    def later(conn: sqlite3.Connection) -> None:
+        calls.append(1)
         assert conn.in_transaction
         conn.execute("ALTER TABLE sessions ADD COLUMN note TEXT")
 
     open_store(db_path, clock=clock).close()
-    monkeypatch.setattr(store_mod, "MIGRATIONS", [*store_mod.MIGRATIONS, v2])
+    monkeypatch.setattr(store_mod, "MIGRATIONS", [*store_mod.MIGRATIONS, later])
     open_store(db_path, clock=clock).close()
     open_store(db_path, clock=clock).close()
-    assert calls == [2] and user_version(db_path) == 2
+    assert calls == [1] and user_version(db_path) == len(store_mod.MIGRATIONS)
 
 
 # -- layering --------------------------------------------------------------------
@@ -533,3 +534,50 @@ def test_hot_rollback_journal_is_rolled_back_not_moved(db_path: Path, clock: Fak
     with open_store(copy, clock=clock) as s:
         assert s.recovered_from is None
         assert [r.id for r in s.recent_sessions()] == [sid]
+
+
+def test_breaks_are_stored_by_their_own_local_date_across_dst(tmp_path) -> None:
+    from datetime import date, datetime
+    from zoneinfo import ZoneInfo
+
+    from coach.store import open_store
+
+    london = ZoneInfo("Europe/London")
+    with open_store(tmp_path / "h.sqlite3") as store:
+        # 2026-03-29: the clocks go forward at 01:00 UTC
+        store.record_break("taken", 1800, datetime(2026, 3, 29, 0, 30, tzinfo=london), prompted=True)
+        store.record_break("snoozed", 1900, datetime(2026, 3, 29, 2, 30, tzinfo=london), prompted=True)
+        store.record_break("snoozed", 2000, datetime(2026, 3, 29, 23, 50, tzinfo=london), prompted=True)
+        store.record_break("natural", 600, datetime(2026, 3, 30, 0, 10, tzinfo=london), prompted=False)
+        days = store.daily_breaks(date(2026, 3, 29), date(2026, 3, 30))
+        rows = store._conn.execute("SELECT utc_offset_min FROM breaks ORDER BY id").fetchall()
+    assert days[date(2026, 3, 29)] == {"taken": (1, 1800), "snoozed": (2, 2000)}
+    assert days[date(2026, 3, 30)] == {"natural": (1, 600)}
+    assert [r[0] for r in rows] == [0, 60, 60, 60]
+
+
+def test_break_answers_are_checked(tmp_path) -> None:
+    from datetime import datetime, timezone
+
+    import pytest
+
+    from coach.store import open_store
+
+    with open_store(tmp_path / "h.sqlite3") as store:
+        with pytest.raises(ValueError):
+            store.record_break("napped", 10, datetime(2026, 1, 1, tzinfo=timezone.utc), prompted=False)
+        with pytest.raises(ValueError):
+            store.record_break("taken", 10, datetime(2026, 1, 1), prompted=False)
+
+
+def test_a_version_1_history_upgrades_and_keeps_its_sessions(db_path: Path, clock: FakeClock,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(store_mod, "MIGRATIONS", store_mod.MIGRATIONS[:1])
+    with open_store(db_path, clock=clock) as s:
+        sid = s.start_session("desk-break", "Desk break", 6)
+    assert user_version(db_path) == 1
+    monkeypatch.undo()
+    with open_store(db_path, clock=clock) as s:
+        assert s.get_session(sid).routine_id == "desk-break"
+        s.record_break("already", 60, clock(), prompted=False)
+    assert user_version(db_path) == 2 and "breaks" in tables(db_path)
