@@ -51,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check routine files (no FILE: all your routines)")
     p.add_argument("files", metavar="FILE", nargs="*", type=Path)
     sub.add_parser("schema", help="print the JSON Schema of the routine format")
+    sub.add_parser("status", help="one short line for tmux or a shell prompt: sitting time, next break")
     sub.add_parser("paths", help="print where config, routines and history live")
     return parser
 
@@ -66,6 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "show": cmd_show,
         "validate": cmd_validate,
         "schema": cmd_schema,
+        "status": cmd_status,
         "paths": cmd_paths,
         None: cmd_home,
     }
@@ -278,6 +280,19 @@ def cmd_schema(args: argparse.Namespace, paths: Paths) -> int:
     from coach.schema import routine_schema
 
     print(json.dumps(routine_schema(), indent=2))
+    return 0
+
+
+def cmd_status(args: argparse.Namespace, paths: Paths) -> int:
+    """``coach status``: read the running app's sit-timer state; never slow."""
+    from datetime import datetime
+
+    from coach.instance import app_is_running
+    from coach.sitstate import read_snapshot, status_line
+
+    running = app_is_running(paths.lock_file)
+    snapshot = read_snapshot(paths.state_file) if running else None
+    _out(status_line(snapshot, running, datetime.now().astimezone()))
     return 0
 
 

@@ -9,15 +9,21 @@ Saving the theme edits only the ``theme:`` line, keeping the user's comments.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import time as dtime
 from pathlib import Path
 
+from coach.durations import DurationError, format_duration, parse_duration
 from coach.fileio import atomic_write
-from coach.routines import _unknown_key
+from coach.routines import ID_PATTERN, _unknown_key
+from coach.sitting import SitSettings, WorkHours
 from coach.yamlsafe import Node, YamlProblem, load_yaml
 
 SIDE_CHOICES = ("left", "right")
-CONFIG_KEYS = ("theme", "cues", "sides")
+CONFIG_KEYS = ("theme", "cues", "sides", "sitting")
+SITTING_KEYS = ("limit", "snooze", "max_snoozes", "break_routine", "work_hours", "desktop_notifications")
+WORK_HOURS_KEYS = ("days", "start", "end")
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 CUES_KEYS = ("bell", "voice", "voice_command")
 SIDES_KEYS = ("first",)
 
@@ -30,6 +36,13 @@ cues:
   # voice_command: [espeak-ng, -s, "150"]
 sides:
   first: left                # which side goes first in two-sided steps
+sitting:
+  limit: 30m                 # a break is due after sitting this long
+  snooze: 5m
+  max_snoozes: 2             # in a row
+  break_routine: desk-break
+  desktop_notifications: true
+  # work_hours: {days: [mon, tue, wed, thu, fri], start: "09:00", end: "17:30"}
 """
 
 
@@ -42,6 +55,8 @@ class Config:
     voice: bool = False
     voice_command: tuple[str, ...] | None = None
     first_side: str = "left"
+    sitting: SitSettings = field(default_factory=SitSettings)
+    desktop_notifications: bool = True
 
 
 @dataclass(frozen=True)
@@ -121,7 +136,75 @@ def load_config(path: Path) -> LoadedConfig:
             values["first_side"] = sides["first"].value
         else:
             report(sides["first"], "sides.first", "expected left or right")
+    sitting = section("sitting", SITTING_KEYS)
+    sit_values: dict[str, object] = {}
+    for key, low, high in (("limit", 5, 8 * 3600), ("snooze", 5, 3600)):
+        if key in sitting:
+            try:
+                seconds = parse_duration(sitting[key].value)
+            except DurationError as err:
+                report(sitting[key], f"sitting.{key}", str(err))
+                continue
+            if low <= seconds <= high:
+                sit_values[key] = seconds
+            else:
+                report(sitting[key], f"sitting.{key}", f"expected {format_duration(low)} to {format_duration(high)}")
+    if "max_snoozes" in sitting:
+        value = sitting["max_snoozes"].value
+        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 10:
+            sit_values["max_snoozes"] = value
+        else:
+            report(sitting["max_snoozes"], "sitting.max_snoozes", "expected a whole number from 0 to 10")
+    if "break_routine" in sitting:
+        value = sitting["break_routine"].value
+        if isinstance(value, str) and re.fullmatch(ID_PATTERN, value):
+            sit_values["break_routine"] = value
+        else:
+            report(sitting["break_routine"], "sitting.break_routine", "expected a routine id such as desk-break")
+    if "desktop_notifications" in sitting:
+        if isinstance(sitting["desktop_notifications"].value, bool):
+            values["desktop_notifications"] = sitting["desktop_notifications"].value
+        else:
+            report(sitting["desktop_notifications"], "sitting.desktop_notifications", "expected true or false")
+    if "work_hours" in sitting and sitting["work_hours"].value is not None:
+        hours = _work_hours(sitting["work_hours"], report, problems, path)
+        if hours is not None:
+            sit_values["work_hours"] = hours
+    if sit_values:
+        values["sitting"] = SitSettings(**sit_values)  # type: ignore[arg-type]
     return LoadedConfig(Config(**values), tuple(problems), path)  # type: ignore[arg-type]
+
+
+def _work_hours(node: Node, report, problems: list[str], path: Path) -> WorkHours | None:  # type: ignore[no-untyped-def]
+    if not isinstance(node.value, dict):
+        report(node, "sitting.work_hours", "expected days, start and end")
+        return None
+    for key, mark in node.key_marks.items():
+        if key not in WORK_HOURS_KEYS:
+            problems.append(f"{path}:{mark.line}:{mark.column}: sitting.work_hours.{key}: {_unknown_key(key, WORK_HOURS_KEYS)}")
+    fields = node.value
+    result = WorkHours()
+    ok = True
+    if "days" in fields:
+        days = fields["days"].plain()
+        if isinstance(days, list) and days and all(isinstance(d, str) and d.lower()[:3] in DAY_NAMES for d in days):
+            result = replace(result, days=frozenset(DAY_NAMES.index(d.lower()[:3]) for d in days))
+        else:
+            report(fields["days"], "sitting.work_hours.days", "expected a list of days such as [mon, tue, wed]")
+            ok = False
+    for key in ("start", "end"):
+        if key in fields:
+            text = fields[key].value
+            match = re.fullmatch(r"(\d{1,2}):(\d{2})", text) if isinstance(text, str) else None
+            if match and int(match.group(1)) < 24 and int(match.group(2)) < 60:
+                result = replace(result, **{key: dtime(int(match.group(1)), int(match.group(2)))})
+            else:
+                report(fields[key], f"sitting.work_hours.{key}", 'expected a time such as "09:00"')
+                ok = False
+    if ok and result.start >= result.end:
+        report(node, "sitting.work_hours", "start must be before end")
+        ok = False
+    return result if ok else None
 
 
 def save_theme(path: Path, theme: str) -> bool:

@@ -68,3 +68,31 @@ def test_save_theme_leaves_a_broken_file_alone(tmp_path: Path) -> None:
     path.write_text("cues: {bell: maybe}\n")
     assert not save_theme(path, "nord")
     assert path.read_text() == "cues: {bell: maybe}\n"
+
+
+def test_sitting_settings(tmp_path: Path) -> None:
+    from datetime import time
+
+    from coach.sitting import SitSettings, WorkHours
+
+    path = tmp_path / "config.yaml"
+    path.write_text('sitting:\n  limit: 25m\n  snooze: 3m\n  max_snoozes: 1\n  break_routine: my-break\n'
+                    '  desktop_notifications: false\n'
+                    '  work_hours: {days: [mon, wed, friday], start: "08:30", end: "16:00"}\n')
+    loaded = load_config(path)
+    assert not loaded.problems
+    assert loaded.config.sitting == SitSettings(
+        limit=1500, snooze=180, max_snoozes=1, break_routine="my-break",
+        work_hours=WorkHours(frozenset({0, 2, 4}), time(8, 30), time(16, 0)))
+    assert loaded.config.desktop_notifications is False
+
+
+def test_sitting_mistakes_are_located(tmp_path: Path) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text('sitting:\n  limit: 1:30\n  snooze: 2s\n  work_hours: {days: [someday], start: "25:00", end: "09:00"}\n')
+    problems = load_config(path).problems
+    assert any(":2:10: sitting.limit: '1:30' is not a duration" in p for p in problems)
+    assert any(":3:11: sitting.snooze: expected 5s to 1h" in p for p in problems)
+    assert any("sitting.work_hours.days" in p for p in problems)
+    assert any("sitting.work_hours.start" in p for p in problems)
+    assert load_config(path).config.sitting.limit == 1800
