@@ -138,7 +138,7 @@ def load_config(path: Path) -> LoadedConfig:
             report(sides["first"], "sides.first", "expected left or right")
     sitting = section("sitting", SITTING_KEYS)
     sit_values: dict[str, object] = {}
-    for key, low, high in (("limit", 5, 8 * 3600), ("snooze", 5, 3600)):
+    for key, low, high in (("limit", 1, 8 * 3600), ("snooze", 1, 3600)):
         if key in sitting:
             try:
                 seconds = parse_duration(sitting[key].value)

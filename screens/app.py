@@ -9,19 +9,27 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from collections.abc import Iterable
+from functools import partial
+
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
+from textual.reactive import reactive
 from textual.binding import Binding
 from textual.screen import Screen
 
 from coach.config import LoadedConfig, load_config, save_theme
+from coach.desktop import notify_desktop
 from coach.instance import InstanceLock
 from coach.library import Library, load_library
 from coach.model import Routine
 from coach.paths import Paths, resolve_paths
 from coach.recorder import STALE_AFTER
 from coach.safety import RED_FLAGS_CONFIRMED_KEY
+from coach.sitstate import SitSnapshot, status_line, write_snapshot
+from coach.sitting import BreakEvent, Mode, SitTimer, pause_choices
 from coach.store import SessionRecord, Store, StoreError, open_store
+from screens.break_prompt import BreakPromptScreen
 from screens.commands import RoutineCommands
 
 
@@ -35,6 +43,7 @@ class Services:
     store: Store | None
     store_problem: str | None
     lock: InstanceLock
+    sit: SitTimer
     monotonic: Callable[[], float]
     wall: Callable[[], datetime]
 
@@ -47,12 +56,19 @@ class CoachApp(App[int]):
     COMMANDS = App.COMMANDS | {RoutineCommands}
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", id="quit", priority=True)]
 
+    sit_text: reactive[str] = reactive("")
+    sit_due: reactive[bool] = reactive(False)
+
     def __init__(self, services: Services, start_routine: str | None = None) -> None:
         super().__init__()
         self.services = services
         self.start_routine_id = start_routine
         self.exit_code = 0
         self._saved_theme = services.config.config.theme
+        self._in_flow = False  # a routine (or its cautions / pain check) is on screen
+        self._prompt: BreakPromptScreen | None = None
+        self._prompt_nudges = 0
+        self._snapshot: SitSnapshot | None = None
 
     # --- start-up ---------------------------------------------------------------
 
@@ -69,6 +85,8 @@ class CoachApp(App[int]):
         # Python's collector ran ~30 ms before the first frame; it is held off
         # until then (see coach.cli) and the start-up objects frozen after.
         self.call_after_refresh(_resume_gc)
+        self.sit_poll()
+        self.set_interval(1.0, self.sit_poll)
         for problem in self.services.config.problems:
             self.notify(problem, title="Settings", severity="warning", markup=False, timeout=12)
         if self.services.store_problem:
@@ -94,6 +112,7 @@ class CoachApp(App[int]):
         if self.start_routine_id:
             entry = self.services.library.get(self.start_routine_id)
             assert entry is not None and entry.routine is not None  # checked by the CLI
+            self._in_flow = True
             await self.run_routine(entry.routine)
             self.exit(self.exit_code)
             return
@@ -147,7 +166,11 @@ class CoachApp(App[int]):
         from screens.resume import ResumeScreen
 
         if await self.push_screen_wait(ResumeScreen(record)):
-            await self.run_routine(entry.routine, resume=record)
+            self._in_flow = True
+            try:
+                await self.run_routine(entry.routine, resume=record)
+            finally:
+                self._in_flow = False
 
     # --- running a routine --------------------------------------------------------
 
@@ -157,11 +180,17 @@ class CoachApp(App[int]):
         if entry is None or entry.routine is None or not entry.ok:
             self.notify(f"'{routine_id}' cannot be started: it has problems.", severity="error", markup=False)
             return
+        self._in_flow = True  # now, not when the worker starts: no prompt in between
         self._run_worker(entry.routine)
 
     @work(exclusive=True, group="flow")
     async def _run_worker(self, routine: Routine) -> None:
-        await self.run_routine(routine)
+        self._in_flow = True
+        try:
+            await self.run_routine(routine)
+        finally:
+            self._in_flow = False
+            self.sit_poll()
 
     async def run_routine(self, routine: Routine, resume: SessionRecord | None = None) -> None:
         """Safety checks, the pain check, the player, and the finish screen."""
@@ -180,9 +209,101 @@ class CoachApp(App[int]):
                 return
             if routine.pain_check.before:
                 pain_before = await self.push_screen_wait(PainCheckScreen(routine, before=True))
+        self.services.sit.routine_started()
+        self.sit_poll()
         result = await self.push_screen_wait(PlayerScreen(routine, pain_before=pain_before, resume=resume))
+        event = self.services.sit.routine_ended(result.active_seconds, result.completed)
+        if event is not None:
+            self.record_break(event)
         self.exit_code = 0 if result.completed else 1
         await self.push_screen_wait(FinishScreen(routine, result))
+
+    # --- the sit timer ----------------------------------------------------------------
+
+    def sit_poll(self) -> None:
+        """Once a second: move the sit timer on, store what happened, show it."""
+        if not self.screen_stack:  # shutting down
+            return
+        timer = self.services.sit
+        for event in timer.poll():
+            self.record_break(event)
+        status = timer.status()
+        now = self.services.wall()
+        snapshot = SitSnapshot.of(status, now)
+        self.sit_text = status_line(snapshot, True, now)
+        self.sit_due = status.mode is Mode.DUE
+        if _moved(self._snapshot, snapshot):
+            self._snapshot = snapshot
+            try:
+                write_snapshot(self.services.paths.state_file, snapshot)
+            except OSError:
+                pass  # coach status is a convenience; the app goes on
+        if timer.prompt_open and self._prompt is None and not self._in_flow:
+            self.show_break_prompt()
+        elif self._prompt is not None:
+            if not timer.prompt_open and self.screen is self._prompt:  # missed, or the work day ended
+                self._prompt.dismiss(None)
+            elif status.nudges > self._prompt_nudges:
+                self._prompt_nudges = status.nudges
+                self.bell()
+
+    def record_break(self, event: BreakEvent) -> None:
+        store = self.services.store
+        if store is None:
+            return
+        try:
+            store.record_break(event.answer.value, event.bout_seconds, event.at, event.prompted)
+        except (StoreError, ValueError) as err:
+            self.notify(str(err), title="History", severity="error", markup=False)
+
+    @work(exclusive=True, group="break-prompt")
+    async def show_break_prompt(self) -> None:
+        from screens.break_prompt import BreakPromptScreen
+
+        timer = self.services.sit
+        settings = timer.settings
+        entry = self.services.library.get(settings.break_routine)
+        title = entry.routine.title if entry is not None and entry.routine is not None else settings.break_routine
+        status = timer.status()
+        self._prompt = BreakPromptScreen(status.sitting, timer.can_snooze, settings.snooze, title, self.services.monotonic)
+        self._prompt_nudges = 0
+        self.bell()
+        if self.services.config.config.desktop_notifications:
+            notify_desktop("Time for a break", f"You have been sitting for {round(status.sitting / 60)} minutes.")
+        try:
+            answer = await self.push_screen_wait(self._prompt)
+        finally:
+            self._prompt = None
+        event = None
+        if answer == "snooze":
+            event = timer.snooze()
+        elif answer == "skip":
+            event = timer.skip()
+        elif answer == "already":
+            event = timer.already()
+        elif answer == "take":
+            self.start_routine(settings.break_routine)
+        if event is not None:
+            self.record_break(event)
+        self.sit_poll()
+
+    def pause_sitting(self, until: datetime) -> None:
+        self.services.sit.pause(until)
+        self.sit_poll()
+        self.notify(f"Sit timer paused until {until.strftime('%H:%M')}.", markup=False)
+
+    def resume_sitting(self) -> None:
+        self.services.sit.resume()
+        self.sit_poll()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for label, until in pause_choices(self.services.wall()):
+            yield SystemCommand(f"Pause the sit timer for {label}", f"No break prompts until {until:%H:%M}",
+                                partial(self.pause_sitting, until))
+        yield SystemCommand("Resume the sit timer", "Start counting sitting time again now", self.resume_sitting)
+        yield SystemCommand("Take a desk break now", "Start the break routine; it counts as a break",
+                            partial(self.start_routine, self.services.sit.settings.break_routine))
 
     # --- settings -------------------------------------------------------------------
 
@@ -195,6 +316,18 @@ class CoachApp(App[int]):
         if self.services.store is not None:
             self.services.store.close()
         self.services.lock.release()
+
+
+def _moved(old: SitSnapshot | None, new: SitSnapshot) -> bool:
+    """Whether the state file needs writing: a new mode, or an anchor moved."""
+    if old is None or old.mode is not new.mode or old.paused_until != new.paused_until:
+        return True
+    for before, after in ((old.bout_started, new.bout_started), (old.due_at, new.due_at)):
+        if (before is None) != (after is None):
+            return True
+        if before is not None and after is not None and abs((after - before).total_seconds()) > 2:
+            return True
+    return False
 
 
 def _resume_gc() -> None:
@@ -230,12 +363,13 @@ def make_app(
         store_problem = f"{err} History is off for this run."
     except OSError as err:
         store_problem = f"Cannot open the history at {paths.history_file}: {err.strerror or err}. History is off for this run."
+    sit = SitTimer(config.config.sitting, monotonic, wall)
     lock = InstanceLock(paths.lock_file)
     try:
         lock.acquire()
     except OSError:
         pass  # no lock, no harm: resume falls back to staleness
-    services = Services(paths, config, library, store, store_problem, lock, monotonic, wall)
+    services = Services(paths, config, library, store, store_problem, lock, sit, monotonic, wall)
     return CoachApp(services, start_routine=start_routine)
 
 

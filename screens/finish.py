@@ -14,6 +14,7 @@ from textual.widgets import Button, Footer, Header, Static
 from coach.durations import format_duration
 from coach.model import Routine
 from coach.safety import STOP_REASONS
+from screens.widgets.sit_line import SitLine
 from screens.text import literal
 
 if TYPE_CHECKING:
@@ -55,6 +56,7 @@ class FinishScreen(Screen[None]):
             with Vertical(id="finish-box"):
                 yield Static(summary(self.routine, self.result), id="finish-text")
                 yield Button("Done", id="done", variant="primary")
+        yield SitLine()
         yield Footer()
 
     def on_mount(self) -> None:

@@ -17,6 +17,7 @@ from coach.durations import format_duration
 from coach.library import LibraryEntry
 from coach.model import Category
 from coach.timeline import build_timeline
+from screens.widgets.sit_line import SitLine
 from screens.text import join_blocks, literal, section
 
 if TYPE_CHECKING:
@@ -71,6 +72,7 @@ class HomeScreen(Screen[None]):
                 yield OptionList(id="routines", markup=False)
             with VerticalScroll(id="detail"):
                 yield Static(id="detail-text")
+        yield SitLine()
         yield Footer()
 
     def on_mount(self) -> None:

@@ -23,6 +23,7 @@ from coach.safety import PAIN_STOP_REASONS
 from coach.store import SessionRecord
 from coach.timeline import PhaseKind, TimelinePhase, build_timeline
 from coach.voice import find_voice_command, speak
+from screens.widgets.sit_line import SitLine
 from screens.text import bullets, literal
 from screens.widgets.progress import RoutineProgress
 
@@ -132,6 +133,7 @@ class PlayerScreen(Screen[PlayerResult]):
             yield Static(id="cue")
             yield RoutineProgress(id="routine-progress")
             yield Static(id="up-next")
+        yield SitLine()
         yield Footer()
 
     def on_mount(self) -> None:

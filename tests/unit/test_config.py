@@ -89,10 +89,10 @@ def test_sitting_settings(tmp_path: Path) -> None:
 
 def test_sitting_mistakes_are_located(tmp_path: Path) -> None:
     path = tmp_path / "config.yaml"
-    path.write_text('sitting:\n  limit: 1:30\n  snooze: 2s\n  work_hours: {days: [someday], start: "25:00", end: "09:00"}\n')
+    path.write_text('sitting:\n  limit: 1:30\n  snooze: 2h\n  work_hours: {days: [someday], start: "25:00", end: "09:00"}\n')
     problems = load_config(path).problems
     assert any(":2:10: sitting.limit: '1:30' is not a duration" in p for p in problems)
-    assert any(":3:11: sitting.snooze: expected 5s to 1h" in p for p in problems)
+    assert any(":3:11: sitting.snooze: expected 1s to 1h" in p for p in problems)
     assert any("sitting.work_hours.days" in p for p in problems)
     assert any("sitting.work_hours.start" in p for p in problems)
     assert load_config(path).config.sitting.limit == 1800

@@ -1,0 +1,75 @@
+"""Time for a break: shown over whatever screen is open."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+
+from coach.durations import format_clock
+
+# Keys pressed this soon after the prompt appears were meant for the screen
+# below (the person was typing); they are passed down, not taken as answers.
+ARMING_SECONDS = 1.0
+
+
+class BreakPromptScreen(ModalScreen["str | None"]):
+    """Dismisses "take", "snooze", "skip" or "already" (or None if closed by the app)."""
+
+    BINDINGS = [
+        Binding("enter", "answer('take')", "Take the break", id="break.take"),
+        Binding("s", "answer('snooze')", "Snooze", id="break.snooze"),
+        Binding("x", "answer('skip')", "Skip", id="break.skip"),
+        Binding("t", "answer('already')", "I already took one", id="break.already"),
+    ]
+
+    def __init__(self, sitting: float, can_snooze: bool, snooze_seconds: int, routine_title: str,
+                 clock: Callable[[], float]) -> None:
+        super().__init__()
+        self.clock = clock
+        self.sitting = sitting
+        self.can_snooze = can_snooze
+        self.snooze_seconds = snooze_seconds
+        self.routine_title = routine_title
+        self._shown_at = clock()
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="break-prompt"):
+            yield Static(Content.styled("Time to stand up and move", "bold"), classes="dialog-title")
+            minutes = max(1, round(self.sitting / 60))
+            lines = [
+                f"You have been sitting for {minutes} minutes ({format_clock(self.sitting)}).",
+                f"enter: start {self.routine_title}",
+            ]
+            if self.can_snooze:
+                lines.append(f"s: snooze for {self.snooze_seconds // 60} minutes")
+            else:
+                lines.append("no more snoozes in a row: take the break, or skip it")
+            lines += ["x: skip this break", "t: I already took a break"]
+            yield Static(Content("\n").join(Content(line) for line in lines), id="break-text")
+        yield Footer()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "answer" and parameters == ("snooze",):
+            return self.can_snooze
+        return True
+
+    async def on_key(self, event: events.Key) -> None:
+        if self.clock() - self._shown_at >= ARMING_SECONDS or len(self.app.screen_stack) < 2:
+            return
+        event.stop()
+        event.prevent_default()
+        below = self.app.screen_stack[-2]
+        target = below.focused or below
+        target.post_message(events.Key(event.key, event.character))
+
+    def action_answer(self, answer: str) -> None:
+        if self.clock() - self._shown_at < ARMING_SECONDS:
+            return
+        self.dismiss(answer)
