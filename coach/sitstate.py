@@ -57,7 +57,7 @@ def write_snapshot(path: Path, snapshot: SitSnapshot) -> None:
         "due_at": _text(snapshot.due_at),
         "paused_until": _text(snapshot.paused_until),
     }
-    atomic_write(path, json.dumps(data) + "\n", mode=0o600)
+    atomic_write(path, json.dumps(data) + "\n", mode=0o600, durable=False)
 
 
 def read_snapshot(path: Path) -> SitSnapshot | None:

@@ -14,7 +14,7 @@ from functools import partial
 
 from textual import work
 from textual.app import App, SystemCommand
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.binding import Binding
 from textual.screen import Screen
 
@@ -56,8 +56,10 @@ class CoachApp(App[int]):
     COMMANDS = App.COMMANDS | {RoutineCommands}
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", id="quit", priority=True)]
 
-    sit_text: reactive[str] = reactive("")
-    sit_due: reactive[bool] = reactive(False)
+    # var, not reactive: a reactive on the App repaints the whole screen when
+    # it changes, and this one changes every second. SitLine watches them.
+    sit_text: var[str] = var("")
+    sit_due: var[bool] = var(False)
 
     def __init__(self, services: Services, start_routine: str | None = None) -> None:
         super().__init__()
@@ -85,8 +87,8 @@ class CoachApp(App[int]):
         # Python's collector ran ~30 ms before the first frame; it is held off
         # until then (see coach.cli) and the start-up objects frozen after.
         self.call_after_refresh(_resume_gc)
-        self.sit_poll()
-        self.set_interval(1.0, self.sit_poll)
+        self.call_after_refresh(self.sit_poll)  # after the first frame, not before it
+        self._sit_interval = self.set_interval(1.0, self.sit_poll)
         for problem in self.services.config.problems:
             self.notify(problem, title="Settings", severity="warning", markup=False, timeout=12)
         if self.services.store_problem:
@@ -211,7 +213,12 @@ class CoachApp(App[int]):
                 pain_before = await self.push_screen_wait(PainCheckScreen(routine, before=True))
         self.services.sit.routine_started()
         self.sit_poll()
-        result = await self.push_screen_wait(PlayerScreen(routine, pain_before=pain_before, resume=resume))
+        # While a routine plays the sit line only says so: no need to wake each second.
+        self._sit_interval.pause()
+        try:
+            result = await self.push_screen_wait(PlayerScreen(routine, pain_before=pain_before, resume=resume))
+        finally:
+            self._sit_interval.resume()
         event = self.services.sit.routine_ended(result.active_seconds, result.completed)
         if event is not None:
             self.record_break(event)

@@ -9,12 +9,14 @@ Measures three things and prints each as a ratio coach / bare:
    screen; the red-flag screen is skipped by confirming it in a temporary
    COACH_HOME beforehand), until "Desk breaks" is on screen. One untimed
    warm-up of each, then 5 timed runs of each, interleaved; the median counts.
-2. CPU while idle-ticking: ``coach run bench-timer`` (a user routine with one
+2. CPU while idle-ticking (issue 3): ``coach run bench-timer`` (a user routine with one
    10-minute timer step), Enter to pass the cautions screen, 3 s to settle,
    then process CPU time (utime + stime from /proc/PID/stat) over N seconds, as
    percent of one core. The bare app's 1 s clock is measured over the same N
    seconds, concurrently (both processes run at once; the pty output of both is
    read all the time so neither blocks on a full buffer).
+   And (issue 4) Coach idling on its home screen with the sit timer running,
+   measured in the same window as a third process.
 3. Resident memory: VmRSS from /proc/PID/status of both at the end of the CPU
    window.
 
@@ -290,14 +292,18 @@ def measure_first_frames(bare: list[str], coach: list[str], env: dict[str, str],
     return bare_times, coach_times
 
 
-def measure_idle(bare: list[str], coach: list[str], env: dict[str, str], seconds: float) -> dict[str, dict[str, float]]:
-    """CPU percent of one core and VmRSS of both, in the same window."""
+def measure_idle(bare: list[str], coach: list[str], env: dict[str, str], seconds: float,
+                 home: list[str]) -> dict[str, dict[str, float]]:
+    """CPU percent of one core and VmRSS of each, in the same window."""
     terms: list[Term] = []
     try:
         bare_term = Term("bare app", bare, env)
         terms.append(bare_term)
         coach_term = Term("coach run", coach, env)
         terms.append(coach_term)
+        home_term = Term("coach home", home, env)
+        terms.append(home_term)
+        home_term.wait_for("Desk breaks")
         bare_term.wait_for(BARE_READY)
         coach_term.wait_for(COACH_CAUTIONS_READY)
         coach_term.send("\r")  # the cautions screen: start
@@ -367,7 +373,7 @@ def main(argv: list[str] | None = None) -> int:
             bare_ff, coach_ff = measure_first_frames(bare_cmd, [coach], env, args.runs)
             print("first frame, ms (bare):  " + " ".join(f"{t * 1000:.0f}" for t in bare_ff))
             print("first frame, ms (coach): " + " ".join(f"{t * 1000:.0f}" for t in coach_ff))
-            idle = measure_idle(bare_cmd, [coach, "run", BENCH_ROUTINE_ID], env, args.seconds)
+            idle = measure_idle(bare_cmd, [coach, "run", BENCH_ROUTINE_ID], env, args.seconds, [coach])
     except BenchError as err:
         print(f"bench_app: error: {err}", file=sys.stderr)
         return 1
@@ -375,15 +381,16 @@ def main(argv: list[str] | None = None) -> int:
         print("bench_app: interrupted", file=sys.stderr)
         return 1
 
-    b, c = idle["bare app"], idle["coach run"]
+    b, c, h = idle["bare app"], idle["coach run"], idle["coach home"]
     print(f"CPU ticks in the window (1 tick = {1000 / os.sysconf('SC_CLK_TCK'):.0f} ms): "
-          f"bare {b['ticks']}, coach {c['ticks']}")
+          f"bare {b['ticks']}, coach run {c['ticks']}, coach home {h['ticks']}")
     print(f"pty output during the window: bare {b['bytes_per_s']:.0f} B/s, coach {c['bytes_per_s']:.0f} B/s")
     print()
     print("{:<26} {:>11} {:>11} {:>7} {:>8}  {}".format("metric", "bare", "coach", "ratio", "target", "result"))
     results = [
         row("first frame (median)", statistics.median(bare_ff) * 1000, statistics.median(coach_ff) * 1000, "ms"),
         row("CPU while counting down", b["cpu_percent"], c["cpu_percent"], "%"),
+        row("CPU idle on home (sit timer)", b["cpu_percent"], h["cpu_percent"], "%"),
         row("resident memory (VmRSS)", b["rss_mib"], c["rss_mib"], "MiB"),
     ]
     for _, line in results:

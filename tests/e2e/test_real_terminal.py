@@ -94,3 +94,27 @@ def test_kill_9_twenty_times_keeps_the_history_whole(coach_home: Path) -> None:
         outcomes = dict(db.execute("SELECT outcome, count(*) FROM sessions GROUP BY outcome").fetchall())
     # each start marks the sessions of the killed apps before it as interrupted
     assert outcomes == {"completed": 5, "interrupted": 19, "running": 1}
+
+
+def test_break_prompt_appears_in_a_real_terminal_and_status_follows(coach_home: Path) -> None:
+    import subprocess
+
+    prepare(coach_home)
+    (coach_home / "config.yaml").write_text("sitting:\n  limit: 5s\n  desktop_notifications: false\n")
+    term = Terminal([coach_command()], app_env(coach_home))
+    try:
+        term.wait_for("Desk breaks")
+        status = subprocess.run([coach_command(), "status"], capture_output=True, text=True,
+                                env=app_env(coach_home), timeout=30)
+        assert re.fullmatch(r"sitting 0:0\d - break in 0:0\d", status.stdout.strip()), status.stdout
+        term.wait_for("Time to stand up and move", timeout=12)
+        time.sleep(1.2)  # past the arming second
+        term.send("t")  # I already took a break
+        term.wait_for("break in", timeout=5)
+    finally:
+        term.close()
+    status = subprocess.run([coach_command(), "status"], capture_output=True, text=True, env=app_env(coach_home), timeout=30)
+    assert status.stdout.strip() == "coach: not running"
+    with open_store(resolve_paths().history_file) as store:
+        rows = store._conn.execute("SELECT answer FROM breaks").fetchall()
+    assert [r[0] for r in rows] == ["already"]
