@@ -20,6 +20,7 @@ from textual.screen import Screen
 
 from coach.config import LoadedConfig, load_config, save_theme
 from coach.desktop import notify_desktop
+from coach.durations import format_duration
 from coach.instance import InstanceLock
 from coach.library import Library, load_library
 from coach.model import Routine
@@ -276,7 +277,7 @@ class CoachApp(App[int]):
         self._prompt_nudges = 0
         self.bell()
         if self.services.config.config.desktop_notifications:
-            notify_desktop("Time for a break", f"You have been sitting for {round(status.sitting / 60)} minutes.")
+            notify_desktop("Time for a break", f"You have been sitting for {format_duration(round(status.sitting))}.")
         try:
             answer = await self.push_screen_wait(self._prompt)
         finally:

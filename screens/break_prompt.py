@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
-from coach.durations import format_clock
+from coach.durations import format_duration
 
 # Keys pressed this soon after the prompt appears were meant for the screen
 # below (the person was typing); they are passed down, not taken as answers.
@@ -42,13 +42,12 @@ class BreakPromptScreen(ModalScreen["str | None"]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="break-prompt"):
             yield Static(Content.styled("Time to stand up and move", "bold"), classes="dialog-title")
-            minutes = max(1, round(self.sitting / 60))
             lines = [
-                f"You have been sitting for {minutes} minutes ({format_clock(self.sitting)}).",
+                f"You have been sitting for {format_duration(round(self.sitting))}.",
                 f"enter: start {self.routine_title}",
             ]
             if self.can_snooze:
-                lines.append(f"s: snooze for {self.snooze_seconds // 60} minutes")
+                lines.append(f"s: snooze for {format_duration(self.snooze_seconds)}")
             else:
                 lines.append("no more snoozes in a row: take the break, or skip it")
             lines += ["x: skip this break", "t: I already took a break"]
