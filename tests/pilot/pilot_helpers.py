@@ -32,3 +32,14 @@ async def tick(pilot, clock: FakeClock | None = None, seconds: float = 0.0) -> N
     if hasattr(screen, "refresh_state"):
         screen.refresh_state()
     await pilot.pause()
+
+
+async def play_desk_break_to_the_end(pilot, clock: FakeClock) -> None:
+    """From home: b, start, and let the 2-minute desk break run out."""
+    await pilot.press("b")
+    await pilot.pause()
+    await pilot.press("enter")  # its cautions: start
+    await pilot.pause()
+    for _ in range(12):
+        await tick(pilot, clock, 10)
+    await tick(pilot, clock, 1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pilot_helpers import SIZE, tick
+from pilot_helpers import SIZE, play_desk_break_to_the_end, tick
 from textual.widgets import Static
 
 from coach.paths import resolve_paths
@@ -112,11 +112,6 @@ async def test_b_on_home_starts_the_desk_break_and_counts_it(coach_home: Path, b
     app = build()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("b")
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
-        for _ in range(13):
-            await tick(pilot, clock, 10)
+        await play_desk_break_to_the_end(pilot, clock)
         assert isinstance(app.screen, FinishScreen)
     assert answers() == [("taken", 0, 0)]

@@ -19,7 +19,7 @@ from screens.red_flags import RedFlagScreen, StopAdviceScreen
 from screens.resume import ResumeScreen
 from screens.stop_reason import StopReasonScreen
 
-from pilot_helpers import SIZE, fixed_wall, tick
+from pilot_helpers import SIZE, fixed_wall, play_desk_break_to_the_end, tick
 
 
 def sessions():
@@ -136,14 +136,7 @@ async def test_complete_desk_break_is_recorded(build, clock) -> None:
     app = build()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("b")  # desk break now
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
-        player = app.screen
-        assert isinstance(player, PlayerScreen)
-        for _ in range(13):
-            await tick(pilot, clock, 10)
+        await play_desk_break_to_the_end(pilot, clock)
         assert isinstance(app.screen, FinishScreen)
         assert "routine complete" in str(app.screen.query_one("#finish-text", Static).render())
     (row,) = sessions()

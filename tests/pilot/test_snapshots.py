@@ -8,7 +8,7 @@ the report before committing.
 from __future__ import annotations
 
 import pytest
-from pilot_helpers import tick
+from pilot_helpers import play_desk_break_to_the_end, tick
 
 SIZES = [(100, 32), (80, 24)]
 
@@ -38,11 +38,6 @@ def test_player_mid_exercise(snap_compare, build, clock, size) -> None:
 def test_finish(snap_compare, build, clock, size) -> None:
     async def complete_the_desk_break(pilot) -> None:
         await pilot.pause()
-        await pilot.press("b")
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
-        for _ in range(13):
-            await tick(pilot, clock, 10)
+        await play_desk_break_to_the_end(pilot, clock)
 
     assert snap_compare(build(), terminal_size=size, run_before=complete_the_desk_break)
