@@ -78,3 +78,21 @@ async def test_escape_sequences_are_refused_and_listed(coach_home: Path, build) 
         options.highlighted = index
         await pilot.pause()
         assert "U+001B" in str(home.query_one("#detail-text", Static).render())
+
+
+async def test_palette_shows_routine_titles_literally(coach_home: Path, build) -> None:
+    from textual.command import CommandList
+
+    write(coach_home, "evil.yaml", EVIL)
+    app = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.3)  # discovery: every routine listed
+        shown = lambda: "\n".join(  # noqa: E731
+            str(o.prompt) for o in app.screen.query_one(CommandList)._options)
+        assert "Start: [bold]Evil[/] [@click=app.quit]click me[/]" in shown()
+        await pilot.press(*"evil")
+        await pilot.pause(0.5)  # search: the matching routine, highlighted
+        assert "[@click=app.quit]click me[/]" in shown()
+        assert app.is_running
