@@ -125,7 +125,8 @@ def cmd_list(args: argparse.Namespace, paths: Paths) -> int:
     """``coach list [--json]``."""
     library = load_library(paths.routines_dir)
     if args.json:
-        print(json.dumps([_entry_json(e) for e in library.entries], indent=2, ensure_ascii=False))
+        # ensure_ascii: file names may hold bidi or C1 characters; \uXXXX keeps them exact and inert.
+        print(json.dumps([_entry_json(e) for e in library.entries], indent=2))
         return 0
     rows = []
     for entry in library.entries:

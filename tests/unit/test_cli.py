@@ -120,6 +120,10 @@ def test_text_from_routines_and_file_names_is_sanitized(capsys, coach_home: Path
     assert "\x1b" not in err and "\x07" not in err and "\\x1b" in err
     code, out, _ = run(capsys, "list")
     assert "\x1b" not in out
+    (folder / "rtl\u202etxt.yaml").write_text("id: y\n")
+    code, out, _ = run(capsys, "list", "--json")
+    assert "\u202e" not in out and "\x1b" not in out
+    assert any("rtl\u202etxt.yaml" in entry["path"] for entry in json.loads(out))  # exact once decoded
 
 
 def test_paths_follow_coach_home(capsys, coach_home: Path) -> None:
