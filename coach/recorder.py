@@ -9,10 +9,11 @@ routine: they are collected in ``problems`` for the screen to show once.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from coach.engine import PlayerState, Status, steps_done
 from coach.model import Routine
-from coach.store import Store, StoreError
+from coach.store import SessionRecord, Store, StoreError
 from coach.timeline import Timeline
 
 HEARTBEAT = 30.0  # seconds between updates within one long step
@@ -78,3 +79,14 @@ class SessionRecorder:
             )
         except (StoreError, ValueError) as err:
             self.problems.append(str(err))
+
+
+def close_dead_sessions(store: Store, holds_instance_lock: bool) -> list[SessionRecord]:
+    """Mark sessions left 'running' by a dead app as interrupted; return them.
+
+    With the instance lock held no other Coach is running, so every 'running'
+    row is from a dead app; without it, only rows with no heartbeat for
+    :data:`STALE_AFTER` are (the other app's live session is left alone).
+    """
+    stale = 0.0 if holds_instance_lock else STALE_AFTER
+    return store.mark_interrupted(older_than=timedelta(seconds=stale))

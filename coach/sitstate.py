@@ -18,6 +18,7 @@ from coach.fileio import atomic_write
 from coach.sitting import Mode, SitStatus
 
 VERSION = 1
+ANCHOR_JITTER = 2  # seconds an anchor may wander before the file is rewritten
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,22 @@ class SitSnapshot:
             due_at=_whole(now + timedelta(seconds=status.due_in)) if counting and status.due_in is not None else None,
             paused_until=status.paused_until,
         )
+
+
+    def moved_since(self, old: SitSnapshot | None) -> bool:
+        """Whether the file needs rewriting: a new mode, or an anchor moved.
+
+        The anchors are derived from "now" each second, so they jitter by a
+        second; only a real move (a snooze, a new bout) counts.
+        """
+        if old is None or old.mode is not self.mode or old.paused_until != self.paused_until:
+            return True
+        for before, after in ((old.bout_started, self.bout_started), (old.due_at, self.due_at)):
+            if (before is None) != (after is None):
+                return True
+            if before is not None and after is not None and abs((after - before).total_seconds()) > ANCHOR_JITTER:
+                return True
+        return False
 
 
 def _whole(moment: datetime) -> datetime:

@@ -25,7 +25,7 @@ from coach.instance import InstanceLock
 from coach.library import Library, load_library
 from coach.model import Routine
 from coach.paths import Paths, resolve_paths
-from coach.recorder import STALE_AFTER
+from coach.recorder import close_dead_sessions
 from coach.safety import RED_FLAGS_CONFIRMED_KEY
 from coach.sitstate import SitSnapshot, status_line, write_snapshot
 from coach.sitting import BreakEvent, Mode, SitTimer, pause_choices
@@ -141,11 +141,8 @@ class CoachApp(App[int]):
         store = self.services.store
         if store is None:
             return False
-        # With the instance lock held, every 'running' row was left by a dead
-        # app; without it (another Coach is open) only clearly stale ones were.
-        stale = 0.0 if self.services.lock.held else STALE_AFTER
         try:
-            return bool(store.mark_interrupted(older_than=_seconds(stale)))
+            return bool(close_dead_sessions(store, self.services.lock.held))
         except StoreError as err:
             self.notify(str(err), title="History", severity="error", markup=False)
             return False
@@ -240,7 +237,7 @@ class CoachApp(App[int]):
         snapshot = SitSnapshot.of(status, now)
         self.sit_text = status_line(snapshot, True, now)
         self.sit_due = status.mode is Mode.DUE
-        if _moved(self._snapshot, snapshot):
+        if snapshot.moved_since(self._snapshot):
             self._snapshot = snapshot
             try:
                 write_snapshot(self.services.paths.state_file, snapshot)
@@ -326,28 +323,10 @@ class CoachApp(App[int]):
         self.services.lock.release()
 
 
-def _moved(old: SitSnapshot | None, new: SitSnapshot) -> bool:
-    """Whether the state file needs writing: a new mode, or an anchor moved."""
-    if old is None or old.mode is not new.mode or old.paused_until != new.paused_until:
-        return True
-    for before, after in ((old.bout_started, new.bout_started), (old.due_at, new.due_at)):
-        if (before is None) != (after is None):
-            return True
-        if before is not None and after is not None and abs((after - before).total_seconds()) > 2:
-            return True
-    return False
-
-
 def _resume_gc() -> None:
     if not gc.isenabled():  # only when the CLI held it off
         gc.freeze()
         gc.enable()
-
-
-def _seconds(value: float):  # type: ignore[no-untyped-def]
-    from datetime import timedelta
-
-    return timedelta(seconds=value)
 
 
 def make_app(

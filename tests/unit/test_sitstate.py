@@ -42,3 +42,17 @@ def test_coach_status_says_not_running_without_an_app(coach_home: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "coach", "status"], capture_output=True, text=True, timeout=30,
                             env={"COACH_HOME": str(coach_home), "PATH": "/usr/bin:/bin"})
     assert result.returncode == 0 and result.stdout.strip() == "coach: not running"
+
+
+def test_state_file_is_rewritten_only_when_an_anchor_really_moves() -> None:
+    sitting = SitStatus(Mode.SITTING, sitting=100, due_in=1700, snoozes=0, can_snooze=True, nudges=0)
+    first = SitSnapshot.of(sitting, NOW)
+    assert first.moved_since(None)
+    # a second later, the anchors derived from "now" are the same to within jitter
+    later = SitSnapshot.of(SitStatus(Mode.SITTING, 101.4, 1698.6, 0, True, 0), NOW + timedelta(seconds=1.4))
+    assert not later.moved_since(first)
+    snoozed = SitSnapshot.of(SitStatus(Mode.SITTING, 101, 300, 1, True, 0), NOW + timedelta(seconds=1))
+    assert snoozed.moved_since(first)
+    due = SitSnapshot.of(SitStatus(Mode.DUE, 101, 0, 0, True, 0), NOW + timedelta(seconds=1))
+    assert due.moved_since(first)
+    assert SitSnapshot(Mode.PAUSED, paused_until=NOW).moved_since(SitSnapshot(Mode.PAUSED, paused_until=NOW + timedelta(hours=1)))

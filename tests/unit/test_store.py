@@ -581,3 +581,17 @@ def test_a_version_1_history_upgrades_and_keeps_its_sessions(db_path: Path, cloc
         assert s.get_session(sid).routine_id == "desk-break"
         s.record_break("already", 60, clock(), prompted=False)
     assert user_version(db_path) == 2 and "breaks" in tables(db_path)
+
+
+def test_close_dead_sessions_trusts_the_instance_lock(db_path: Path, clock: FakeClock) -> None:
+    from coach.recorder import STALE_AFTER, close_dead_sessions
+
+    with open_store(db_path, clock=clock) as s:
+        fresh = s.start_session("a", "A", 3)
+        assert close_dead_sessions(s, holds_instance_lock=False) == []  # another app may be playing it
+        clock.advance(seconds=STALE_AFTER + 1)
+        (stale,) = close_dead_sessions(s, holds_instance_lock=False)
+        assert stale.id == fresh and s.get_session(fresh).outcome == "interrupted"
+        other = s.start_session("b", "B", 3)
+        (dead,) = close_dead_sessions(s, holds_instance_lock=True)  # we are the only app
+        assert dead.id == other
