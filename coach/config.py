@@ -15,7 +15,7 @@ from pathlib import Path
 
 from coach.durations import DurationError, format_duration, parse_duration
 from coach.fileio import atomic_write
-from coach.routines import ID_PATTERN, _unknown_key
+from coach.routines import ID_PATTERN, unknown_key_message
 from coach.sitting import SitSettings, WorkHours
 from coach.yamlsafe import Node, YamlProblem, load_yaml
 
@@ -103,12 +103,12 @@ def load_config(path: Path) -> LoadedConfig:
             return {}
         for key, mark in node.key_marks.items():
             if key not in keys:
-                problems.append(f"{path}:{mark.line}:{mark.column}: {name}.{key}: {_unknown_key(key, keys)}")
+                problems.append(f"{path}:{mark.line}:{mark.column}: {name}.{key}: {unknown_key_message(key, keys)}")
         return node.value
 
     for key, mark in root.key_marks.items():
         if key not in CONFIG_KEYS:
-            problems.append(f"{path}:{mark.line}:{mark.column}: {key}: {_unknown_key(key, CONFIG_KEYS)}")
+            problems.append(f"{path}:{mark.line}:{mark.column}: {key}: {unknown_key_message(key, CONFIG_KEYS)}")
     theme = root.value.get("theme")
     if theme is not None and theme.value is not None:
         if isinstance(theme.value, str) and re.fullmatch(r"[a-z0-9][a-z0-9-]{0,63}", theme.value):
@@ -181,7 +181,7 @@ def _work_hours(node: Node, report, problems: list[str], path: Path) -> WorkHour
         return None
     for key, mark in node.key_marks.items():
         if key not in WORK_HOURS_KEYS:
-            problems.append(f"{path}:{mark.line}:{mark.column}: sitting.work_hours.{key}: {_unknown_key(key, WORK_HOURS_KEYS)}")
+            problems.append(f"{path}:{mark.line}:{mark.column}: sitting.work_hours.{key}: {unknown_key_message(key, WORK_HOURS_KEYS)}")
     fields = node.value
     result = WorkHours()
     ok = True

@@ -142,7 +142,7 @@ class Player:
             return
         index = min(state.index, len(self.phases) - 1)
         start = self._step_start(index)
-        into_step = state.elapsed + sum(p.duration or 0 for p in self.phases[start:index])
+        into_step = state.elapsed + self.phases[index].start - self.phases[start].start
         if into_step < BACK_RESTARTS_AFTER and start > 0:
             start = self._step_start(start - 1)
         self._ended = None
@@ -235,7 +235,7 @@ class Player:
                 cue = cues[int(elapsed // CUE_SECONDS) % len(cues)]
             if phase.step.remind is not None:
                 reminders = int(elapsed // phase.step.remind.every)
-        later = sum(p.duration or 0 for p in phases[index + 1 :])
+        later = self.timeline.remaining_after(index) if phase is not None else 0
         routine_remaining = later + (remaining or 0.0)
         if status is Status.FINISHED:
             routine_remaining = 0.0

@@ -32,7 +32,7 @@ from coach.model import (
     StepKind,
     UseWhen,
 )
-from coach.yamlsafe import Mark, Node, YamlProblem, load_yaml
+from coach.yamlsafe import MAX_BYTES, Mark, Node, YamlProblem, load_yaml
 
 # --- the format's vocabulary (shared with coach.schema) ----------------------
 
@@ -189,7 +189,7 @@ class _Checker:
             raise self.fail(node, field, f"expected a mapping of keys ({', '.join(allowed)}), not {_describe(node)}")
         for key, mark in node.key_marks.items():
             if key not in allowed:
-                self.report(mark, _join(field, key), _unknown_key(key, allowed))
+                self.report(mark, _join(field, key), unknown_key_message(key, allowed))
         for key in required:
             if key not in node.value:
                 self.report(node.mark, field or "routine", f"missing required field '{key}'")
@@ -415,7 +415,7 @@ class _Checker:
                 if key in ALL_STEP_KEYS:
                     self.report(mark, _join(field, key), f"'{key}' does not apply to a {kind.value} step")
                 else:
-                    self.report(mark, _join(field, key), _unknown_key(key, allowed))
+                    self.report(mark, _join(field, key), unknown_key_message(key, allowed))
         for key in STEP_KIND_REQUIRED[kind]:
             if key not in raw:
                 self.report(node.mark, field, f"a {kind.value} step needs '{key}'")
@@ -515,7 +515,8 @@ def _describe(node: Node) -> str:
     return f"text {shown!r}"
 
 
-def _unknown_key(key: str, allowed: tuple[str, ...]) -> str:
+def unknown_key_message(key: str, allowed: tuple[str, ...]) -> str:
+    """"unknown field 'x'; did you mean 'y'?" (shared with coach.config)."""
     close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
     if close:
         return f"unknown field '{key}'; did you mean '{close[0]}'?"
@@ -554,16 +555,10 @@ def read_routine_file(path: Path, shown_as: str | None = None) -> Routine:
     name = shown_as or str(path)
     try:
         with open(path, "rb") as handle:
-            data = handle.read(_read_limit())
+            data = handle.read(MAX_BYTES + 1)  # one byte over, so the size check fires
     except OSError as err:
         raise RoutineError([Problem(name, 1, 1, "", f"cannot read the file: {err.strerror or err}")]) from None
     return parse_routine(data, name, expect_id=path.stem if path.suffix in (".yaml", ".yml") else None)
-
-
-def _read_limit() -> int:
-    from coach.yamlsafe import MAX_BYTES
-
-    return MAX_BYTES + 1  # one byte more than allowed, so the size check fires
 
 
 __all__ = [

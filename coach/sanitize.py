@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import re
 
-# C0 and C1 controls, DEL, bidi controls, line separators, BOM, lone surrogates.
-_UNSAFE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
-)
+# DEL and C1 controls, bidi embeddings, overrides, isolates and marks, line
+# and paragraph separators, a stray byte-order mark, lone surrogates.
+_NEVER = "\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff"
+
+#: Refused in routine text (coach.yamlsafe): all of the above and C0 but tab and newline.
+FORBIDDEN_IN_TEXT = re.compile("[\x00-\x08\x0b-\x1f" + _NEVER + "]")
+#: Escaped before printing: all of C0 too (a printed field is one line).
+_UNSAFE = re.compile("[\x00-\x1f" + _NEVER + "]")
 
 
 def _escape(match: re.Match[str]) -> str:

@@ -43,8 +43,6 @@ class Answer(str, Enum):
     NATURAL = "natural"  # the machine slept: the person was away
 
 
-BREAK_ANSWERS = (Answer.TAKEN, Answer.ALREADY, Answer.NATURAL)  # these end the bout
-
 
 @dataclass(frozen=True)
 class WorkHours:

@@ -24,12 +24,12 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Union
 
+from coach.sitting import Answer
+
 Clock = Callable[[], datetime]
 Migration = Union[Sequence[str], Callable[[sqlite3.Connection], None]]
 
 BUSY_TIMEOUT_S = 5.0
-#: The reasons the player's stop dialog offers (stored as given, not enforced).
-STOP_REASONS = ("pain-worse", "new-symptom", "just-stopping")
 _UTC_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 # Statements, not executescript(): executescript commits first, which would
@@ -79,7 +79,7 @@ _V2 = (
 #: Schema migrations; the schema version is ``len(MIGRATIONS)``. Only append.
 MIGRATIONS: list[Migration] = [_V1, _V2]
 
-BREAK_ANSWERS = ("taken", "snoozed", "skipped", "already", "missed", "natural")
+BREAK_ANSWERS = tuple(answer.value for answer in Answer)
 
 
 class StoreError(Exception):

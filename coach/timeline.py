@@ -72,8 +72,9 @@ class Timeline:
     step_count: int
 
     def remaining_after(self, index: int) -> int:
-        """Seconds of timed phases after phase ``index``."""
-        return sum(p.duration or 0 for p in self.phases[index + 1 :])
+        """Seconds of timed phases after phase ``index`` (from the phases' starts)."""
+        phase = self.phases[index]
+        return self.total - phase.start - (phase.duration or 0)
 
 
 def _other(side: str) -> str:

@@ -29,6 +29,8 @@ from typing import Any
 import yaml
 from yaml import events
 
+from coach.sanitize import FORBIDDEN_IN_TEXT
+
 MAX_BYTES = 256 * 1024
 MAX_DEPTH = 32
 MAX_NODES = 20_000
@@ -82,10 +84,7 @@ class Node:
 # C0 controls except tab and newline, DEL, C1 controls, bidi embeddings,
 # overrides and isolates, implicit direction marks, line/paragraph separators,
 # a stray byte-order mark, and lone surrogates (they cannot be printed).
-_FORBIDDEN_TEXT = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029"
-    "\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
-)
+_FORBIDDEN_TEXT = FORBIDDEN_IN_TEXT
 
 
 def forbidden_character(text: str) -> str | None:
@@ -245,7 +244,7 @@ def _build(text: str) -> Node:
     nodes = 0
     documents = 0
 
-    def attach(node: Node, key_text: str | None = None) -> None:
+    def attach(node: Node, key_text: str = "") -> None:
         nonlocal root
         if not stack:
             root = node
@@ -257,7 +256,7 @@ def _build(text: str) -> Node:
             # this node is a key
             if isinstance(node.value, (dict, list)):
                 raise YamlProblem("mapping keys must be plain text", node.mark)
-            key = key_text if key_text is not None else _key_text(node)
+            key = key_text  # as written: keys are field names, not values
             if key in parent.value or key in parent.key_marks:
                 raise YamlProblem(f"duplicate key {key!r}", node.mark)
             parent.key_marks[key] = node.mark
@@ -306,12 +305,3 @@ def _build(text: str) -> Node:
     if root is None:
         raise YamlProblem("the file is empty")
     return root
-
-
-def _key_text(node: Node) -> str:
-    value = node.value
-    if isinstance(value, str):
-        return value
-    if value is None:
-        return ""
-    return str(value).lower() if isinstance(value, bool) else str(value)

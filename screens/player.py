@@ -85,9 +85,7 @@ def beat_text(state: PlayerState) -> str:
 
 def spoken(phase: TimelinePhase) -> str:
     """What a voice says when a phase begins."""
-    if phase.kind is PhaseKind.SWITCH:
-        return phase.label
-    if phase.kind is PhaseKind.REST:
+    if phase.kind in (PhaseKind.SWITCH, PhaseKind.REST):
         return phase.label
     counts = phase_counts(phase)
     return f"{phase.step.title}. {counts}" if counts else phase.step.title

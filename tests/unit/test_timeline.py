@@ -122,3 +122,12 @@ def test_bad_side_order() -> None:
 def test_manual_step_waits_only_after_its_last_phase() -> None:
     tl = timeline_of("- kind: hold\n  title: Hug\n  hold: 10s\n  reps: 2\n  advance: manual\n- kind: timer\n  title: Walk\n  duration: 1m\n")
     assert [p.waits for p in tl.phases] == [False, False, True, False]
+
+
+def test_remaining_after_equals_the_sum_of_later_phases_for_every_builtin() -> None:
+    from coach.library import builtin_entries
+
+    for entry in builtin_entries():
+        tl = build_timeline(entry.routine, first_side="right")
+        for index in range(len(tl.phases)):
+            assert tl.remaining_after(index) == sum(p.duration or 0 for p in tl.phases[index + 1:]), entry.id
