@@ -52,8 +52,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", metavar="FILE", nargs="*", type=Path)
     sub.add_parser("schema", help="print the JSON Schema of the routine format")
     sub.add_parser("status", help="one short line for tmux or a shell prompt: sitting time, next break")
+    p = sub.add_parser("stats", help="progress summary and charts as plain terminal output")
+    p.add_argument("--days", type=_days, default=30, metavar="N",
+                   help="how many days back, today included (default 30)")
+    p = sub.add_parser("export", help="the history as CSV or JSON, to share with your physiotherapist")
+    p.add_argument("--format", choices=("csv", "json"), default=None,
+                   help="csv (default) or json; a FILE ending in .json means json")
+    p.add_argument("--output", metavar="FILE", type=Path, default=None,
+                   help="write to FILE (replaced whole, never half-written) instead of the terminal")
+    p.add_argument("--days", type=_days, default=None, metavar="N",
+                   help="only the last N days, today included (default: everything)")
     sub.add_parser("paths", help="print where config, routines and history live")
     return parser
+
+
+def _days(text: str) -> int:
+    """--days: a whole number of days, 1 to 3660 (ten years)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of days") from None
+    if not 1 <= value <= 3660:
+        raise argparse.ArgumentTypeError(f"{value} is out of range: give 1 to 3660 days")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -68,6 +89,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "validate": cmd_validate,
         "schema": cmd_schema,
         "status": cmd_status,
+        "stats": cmd_stats,
+        "export": cmd_export,
         "paths": cmd_paths,
         None: cmd_home,
     }
@@ -294,6 +317,80 @@ def cmd_status(args: argparse.Namespace, paths: Paths) -> int:
     running = app_is_running(paths.lock_file)
     snapshot = read_snapshot(paths.state_file) if running else None
     _out(status_line(snapshot, running, datetime.now().astimezone()))
+    return 0
+
+
+def _open_history(paths: Paths):  # type: ignore[no-untyped-def]
+    """The history store, or None when there is none yet (nothing is created)."""
+    from coach.store import StoreError, open_store
+
+    if not paths.history_file.exists():
+        return None
+    try:
+        return open_store(paths.history_file)
+    except StoreError as err:
+        raise UserError(str(err)) from None
+
+
+def _wants_color() -> bool:
+    import os
+
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+
+
+def cmd_stats(args: argparse.Namespace, paths: Paths) -> int:
+    """``coach stats [--days N]``: the progress summary and charts as text."""
+    import shutil
+    from datetime import datetime
+
+    from coach.stats import build_report, empty_report
+    from coach.stats_text import render_stats
+    from coach.store import StoreError
+
+    today = datetime.now().astimezone().date()
+    store = _open_history(paths)
+    try:
+        report = empty_report(today, args.days) if store is None else build_report(store, today, args.days)
+    except StoreError as err:
+        raise UserError(str(err)) from None
+    finally:
+        if store is not None:
+            store.close()
+    width = shutil.get_terminal_size((80, 24)).columns if sys.stdout.isatty() else 80
+    sys.stdout.write(render_stats(report, width=width, color=_wants_color()))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, paths: Paths) -> int:
+    """``coach export [--format csv|json] [--output FILE] [--days N]``."""
+    from datetime import datetime, timedelta
+
+    from coach.export import write_csv, write_json
+    from coach.fileio import atomic_stream
+    from coach.store import StoreError
+
+    fmt = args.format or ("json" if args.output and args.output.suffix.lower() == ".json" else "csv")
+    store = _open_history(paths)
+    if store is None:
+        raise UserError(f"no history yet ({printable(paths.history_file)}): play a routine first")
+    today = datetime.now().astimezone().date()
+    first = today - timedelta(days=args.days - 1) if args.days else None
+    last = today if args.days else None
+    write = write_json if fmt == "json" else write_csv
+    try:
+        if args.output is None or str(args.output) == "-":
+            write(store, sys.stdout, first, last)
+        else:
+            try:
+                with atomic_stream(args.output) as out:
+                    count = write(store, out, first, last)
+            except OSError as err:
+                raise UserError(f"{printable(args.output)}: cannot write: {err.strerror or err}") from None
+            print(f"wrote {count} records to {printable(args.output)}", file=sys.stderr)
+    except StoreError as err:
+        raise UserError(str(err)) from None
+    finally:
+        store.close()
     return 0
 
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 
 def atomic_write(path: Path, data: str | bytes, *, mode: int = 0o644, durable: bool = True) -> None:
@@ -15,10 +18,25 @@ def atomic_write(path: Path, data: str | bytes, *, mode: int = 0o644, durable: b
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = data.encode("utf-8") if isinstance(data, str) else data
+    with _atomic(path, "wb", mode=mode, durable=durable) as handle:
+        handle.write(payload)
+
+
+@contextmanager
+def atomic_stream(path: Path, *, mode: int = 0o600) -> Iterator[IO[str]]:
+    """A text file to write bit by bit, that appears at ``path`` whole when the
+    block ends (and not at all if it raises). The folder must exist. Private
+    (0600) by default: what is streamed here is the user's history."""
+    with _atomic(path, "w", mode=mode, durable=True) as handle:
+        yield handle
+
+
+@contextmanager
+def _atomic(path: Path, how: str, *, mode: int, durable: bool) -> Iterator[IO]:  # type: ignore[type-arg]
     fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
+        with os.fdopen(fd, how, **({} if "b" in how else {"encoding": "utf-8", "newline": ""})) as handle:
+            yield handle
             handle.flush()
             if durable:
                 os.fsync(handle.fileno())
@@ -30,10 +48,14 @@ def atomic_write(path: Path, data: str | bytes, *, mode: int = 0o644, durable: b
         except FileNotFoundError:
             pass
         raise
-    if not durable:
-        return
-    try:  # make the rename itself durable
-        dir_fd = os.open(path.parent, os.O_RDONLY)
+    if durable:
+        _sync_folder(path.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (best effort)."""
+    try:
+        dir_fd = os.open(folder, os.O_RDONLY)
     except OSError:
         return
     try:

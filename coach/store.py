@@ -24,7 +24,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Union
 
-from coach.sitting import Answer
+from coach.sitting import Answer, SitSettings
 
 Clock = Callable[[], datetime]
 Migration = Union[Sequence[str], Callable[[sqlite3.Connection], None]]
@@ -76,10 +76,27 @@ _V2 = (
     "CREATE INDEX breaks_local_date ON breaks (local_date, answer)",
 )
 
+# v3: covering indexes for the progress view (issue 5). Every per-day
+# aggregate of a date range is then read from an index alone, in date order,
+# without touching the table: a year of a heavy user's history is ~10k index
+# entries, not a scan of every row.
+_V3 = (
+    "DROP INDEX sessions_local_date",
+    "CREATE INDEX sessions_by_day ON sessions"
+    " (local_date, routine_id, outcome, active_seconds, pain_before, pain_after)",
+    "DROP INDEX breaks_local_date",
+    "CREATE INDEX breaks_by_day ON breaks (local_date, answer, bout_seconds)",
+)
+
 #: Schema migrations; the schema version is ``len(MIGRATIONS)``. Only append.
-MIGRATIONS: list[Migration] = [_V1, _V2]
+MIGRATIONS: list[Migration] = [_V1, _V2, _V3]
 
 BREAK_ANSWERS = tuple(answer.value for answer in Answer)
+
+#: A day "with a routine" (for streaks) has a completed session or one of at
+#: least this many active seconds: the same rule that counts a routine as a
+#: desk break.
+PRACTICE_SECONDS = SitSettings.min_routine_break
 
 
 class StoreError(Exception):
@@ -164,6 +181,68 @@ class SessionRecord:
         values["local_date"] = date.fromisoformat(values["local_date"])
         values["resumed"] = bool(values["resumed"])
         return cls(**values)
+
+
+@dataclass(frozen=True)
+class BreakRecord:
+    """One row of ``breaks``; ``at_utc`` is an aware UTC datetime."""
+
+    id: int
+    at_utc: datetime
+    local_date: date
+    utc_offset_min: int
+    answer: str
+    bout_seconds: int
+    prompted: bool
+
+    @property
+    def at_local(self) -> datetime:
+        return self.at_utc.astimezone(timezone(timedelta(minutes=self.utc_offset_min)))
+
+
+@dataclass(frozen=True)
+class DaySessions:
+    """Sessions started on one local date, summed (pain as sums and counts so
+    that days can be added up into weeks without averaging averages)."""
+
+    sessions: int = 0
+    completed: int = 0
+    active_seconds: int = 0
+    pain_before_sum: int = 0
+    pain_before_n: int = 0
+    pain_after_sum: int = 0
+    pain_after_n: int = 0
+
+    def __add__(self, other: DaySessions) -> DaySessions:
+        return DaySessions(*(a + b for a, b in zip(_fields(self), _fields(other))))
+
+
+@dataclass(frozen=True)
+class DayBreaks:
+    """One answer's prompts/breaks on one local date."""
+
+    count: int = 0
+    longest_bout: int = 0
+    total_bout: int = 0
+
+
+@dataclass(frozen=True)
+class RoutineTotals:
+    """One routine's sessions over a date range."""
+
+    routine_id: str
+    title: str  # the title of its latest session
+    sessions: int
+    completed: int
+    stopped: int
+    interrupted: int
+    active_seconds: int
+    pain_change_sum: int  # sum of (after - before) where both were given
+    pain_change_n: int
+
+
+def _fields(obj: object) -> tuple[int, ...]:
+    return tuple(getattr(obj, name) for name in obj.__dataclass_fields__)  # type: ignore[attr-defined]
 
 
 def _default_clock() -> datetime:
@@ -384,18 +463,98 @@ class Store:
             )
             return int(cur.lastrowid)
 
-    def daily_breaks(self, first: date, last: date) -> dict[date, dict[str, tuple[int, int]]]:
-        """Per local date and answer: (count, longest sitting bout in seconds)."""
+    # --- aggregates for the progress view and `coach stats` ----------------
+    # Each reads a date range from a covering index (migration v3) and
+    # groups in SQLite; nothing here loads rows one by one into Python.
+
+    def daily_sessions(self, first: date, last: date) -> dict[date, DaySessions]:
+        """Per local start date in [first, last]: sessions, minutes and pain."""
         with self._guard() as conn:
             rows = conn.execute(
-                "SELECT local_date, answer, count(*), max(bout_seconds) FROM breaks"
-                " WHERE local_date BETWEEN ? AND ? GROUP BY local_date, answer",
-                (first.isoformat(), last.isoformat()),
-            ).fetchall()
-        result: dict[date, dict[str, tuple[int, int]]] = {}
-        for day, answer, count, longest in rows:
-            result.setdefault(date.fromisoformat(day), {})[answer] = (int(count), int(longest))
+                "SELECT local_date, count(*), sum(outcome = 'completed'), sum(active_seconds),"
+                " total(pain_before), count(pain_before), total(pain_after), count(pain_after)"
+                " FROM sessions INDEXED BY sessions_by_day WHERE local_date BETWEEN ? AND ?"
+                " GROUP BY local_date", (first.isoformat(), last.isoformat())).fetchall()
+        return {date.fromisoformat(day): DaySessions(*(int(v) for v in values))
+                for day, *values in rows}
+
+    def daily_breaks(self, first: date, last: date) -> dict[date, dict[str, DayBreaks]]:
+        """Per local date and answer: count, longest and total sitting bout."""
+        with self._guard() as conn:
+            rows = conn.execute(
+                "SELECT local_date, answer, count(*), max(bout_seconds), sum(bout_seconds)"
+                " FROM breaks INDEXED BY breaks_by_day WHERE local_date BETWEEN ? AND ?"
+                " GROUP BY local_date, answer", (first.isoformat(), last.isoformat())).fetchall()
+        result: dict[date, dict[str, DayBreaks]] = {}
+        for day, answer, count, longest, total in rows:
+            result.setdefault(date.fromisoformat(day), {})[answer] = DayBreaks(
+                int(count), int(longest), int(total))
         return result
+
+    def routine_totals(self, first: date, last: date) -> list[RoutineTotals]:
+        """Each routine played in [first, last], most practised first."""
+        with self._guard() as conn:
+            rows = conn.execute(
+                "SELECT routine_id, count(*), sum(outcome = 'completed'),"
+                " sum(outcome = 'stopped'), sum(outcome = 'interrupted'), sum(active_seconds),"
+                " total(pain_after - pain_before), count(pain_after - pain_before)"
+                " FROM sessions INDEXED BY sessions_by_day WHERE local_date BETWEEN ? AND ?"
+                " GROUP BY routine_id", (first.isoformat(), last.isoformat())).fetchall()
+            titles = {
+                rid: conn.execute(
+                    "SELECT routine_title FROM sessions WHERE routine_id = ?"
+                    " ORDER BY started_utc DESC, id DESC LIMIT 1", (rid,)).fetchone()[0]
+                for rid, *_ in rows}
+        totals = [RoutineTotals(rid, titles[rid], *(int(v) for v in values))
+                  for rid, *values in rows]
+        return sorted(totals, key=lambda t: (-t.active_seconds, -t.sessions, t.routine_id))
+
+    def practice_streaks(self, today: date) -> tuple[int, int]:
+        """(current, best) runs of consecutive local dates with a routine.
+
+        The current run is the one that ends today or, while today is still
+        young, yesterday; days after ``today`` (a clock set back) are ignored."""
+        with self._guard() as conn:
+            runs = conn.execute(
+                "WITH d AS (SELECT DISTINCT local_date AS day FROM sessions"
+                "   INDEXED BY sessions_by_day"
+                "   WHERE local_date <= ? AND (outcome = 'completed' OR active_seconds >= ?)),"
+                " r AS (SELECT day, julianday(day) - row_number() OVER (ORDER BY day) AS grp FROM d)"
+                " SELECT max(day), count(*) FROM r GROUP BY grp",
+                (today.isoformat(), PRACTICE_SECONDS)).fetchall()
+        best = max((n for _, n in runs), default=0)
+        recent = {today.isoformat(), (today - timedelta(days=1)).isoformat()}
+        current = next((n for end, n in runs if end in recent), 0)
+        return current, best
+
+    def history_span(self) -> tuple[date, date] | None:
+        """The first and last local dates with a session or a break, or None."""
+        with self._guard() as conn:
+            row = conn.execute(
+                "SELECT min(lo), max(hi) FROM ("
+                " SELECT min(local_date) AS lo, max(local_date) AS hi FROM sessions"
+                " UNION ALL SELECT min(local_date), max(local_date) FROM breaks)").fetchone()
+        if row[0] is None:
+            return None
+        return date.fromisoformat(row[0]), date.fromisoformat(row[1])
+
+    # --- the whole history, streamed (export) ------------------------------
+
+    def iter_sessions(self, first: date | None = None, last: date | None = None) -> Iterator[SessionRecord]:
+        """Sessions started in [first, last] (all when None), oldest first."""
+        sql, params = _date_range("SELECT * FROM sessions", first, last)
+        with self._guard() as conn:
+            for row in conn.execute(sql + " ORDER BY started_utc, id", params):
+                yield SessionRecord._from_row(row)
+
+    def iter_breaks(self, first: date | None = None, last: date | None = None) -> Iterator[BreakRecord]:
+        """Breaks and prompt answers in [first, last] (all when None), oldest first."""
+        sql, params = _date_range("SELECT * FROM breaks", first, last)
+        with self._guard() as conn:
+            for row in conn.execute(sql + " ORDER BY at_utc, id", params):
+                yield BreakRecord(row["id"], _parse_utc(row["at_utc"]),  # type: ignore[arg-type]
+                                  date.fromisoformat(row["local_date"]), row["utc_offset_min"],
+                                  row["answer"], row["bout_seconds"], bool(row["prompted"]))
 
     def close(self) -> None:
         """Close the database (safe to call twice)."""
@@ -406,6 +565,17 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _date_range(sql: str, first: date | None, last: date | None) -> tuple[str, list[str]]:
+    clauses, params = [], []
+    if first is not None:
+        clauses.append("local_date >= ?")
+        params.append(first.isoformat())
+    if last is not None:
+        clauses.append("local_date <= ?")
+        params.append(last.isoformat())
+    return (f"{sql} WHERE {' AND '.join(clauses)}" if clauses else sql), params
 
 
 def _aware_now(clock: Clock) -> datetime:

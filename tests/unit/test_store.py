@@ -182,7 +182,7 @@ def test_pragmas_wal_synchronous_normal_busy_timeout(store: Store) -> None:
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
     assert conn.isolation_level is None
-    assert user_version(store.path) == len(store_mod.MIGRATIONS) == 2
+    assert user_version(store.path) == len(store_mod.MIGRATIONS) == 3
     assert {"sessions", "meta"} <= tables(store.path)
     other = raw(store.path)  # WAL is a property of the file, seen by anyone
     assert other.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -392,7 +392,7 @@ def test_newer_schema_is_refused_untouched(db_path: Path, clock: FakeClock) -> N
     with pytest.raises(StoreNewerError) as info:
         open_store(db_path, clock=clock)
     assert str(info.value) == (
-        f"{db_path} was written by a newer version of Coach (schema 99; this version knows 2);"
+        f"{db_path} was written by a newer version of Coach (schema 99; this version knows 3);"
         " upgrade Coach or move the file aside")
     assert db_path.read_bytes() == before
     assert sorted(p.name for p in db_path.parent.iterdir()) == ["history.sqlite3"]
@@ -540,7 +540,7 @@ def test_breaks_are_stored_by_their_own_local_date_across_dst(tmp_path) -> None:
     from datetime import date, datetime
     from zoneinfo import ZoneInfo
 
-    from coach.store import open_store
+    from coach.store import DayBreaks, open_store
 
     london = ZoneInfo("Europe/London")
     with open_store(tmp_path / "h.sqlite3") as store:
@@ -551,8 +551,8 @@ def test_breaks_are_stored_by_their_own_local_date_across_dst(tmp_path) -> None:
         store.record_break("natural", 600, datetime(2026, 3, 30, 0, 10, tzinfo=london), prompted=False)
         days = store.daily_breaks(date(2026, 3, 29), date(2026, 3, 30))
         rows = store._conn.execute("SELECT utc_offset_min FROM breaks ORDER BY id").fetchall()
-    assert days[date(2026, 3, 29)] == {"taken": (1, 1800), "snoozed": (2, 2000)}
-    assert days[date(2026, 3, 30)] == {"natural": (1, 600)}
+    assert days[date(2026, 3, 29)] == {"taken": DayBreaks(1, 1800, 1800), "snoozed": DayBreaks(2, 2000, 3900)}
+    assert days[date(2026, 3, 30)] == {"natural": DayBreaks(1, 600, 600)}
     assert [r[0] for r in rows] == [0, 60, 60, 60]
 
 
@@ -580,7 +580,7 @@ def test_a_version_1_history_upgrades_and_keeps_its_sessions(db_path: Path, cloc
     with open_store(db_path, clock=clock) as s:
         assert s.get_session(sid).routine_id == "desk-break"
         s.record_break("already", 60, clock(), prompted=False)
-    assert user_version(db_path) == 2 and "breaks" in tables(db_path)
+    assert user_version(db_path) == 3 and "breaks" in tables(db_path)
 
 
 def test_close_dead_sessions_trusts_the_instance_lock(db_path: Path, clock: FakeClock) -> None:

@@ -1,0 +1,114 @@
+"""``coach export``: the history as CSV or JSON, to share with a physiotherapist.
+
+Column names are stable (documented in the README) and the same in both
+formats. Times are given as the local date and time the person lived, their
+UTC offset then, and UTC. Rows are streamed from the store, never all held in
+memory. In CSV, a text cell that a spreadsheet would run as a formula (it
+starts with ``=``, ``+``, ``-``, ``@``, tab or carriage return) is prefixed
+with ``'``: routine titles come from shared files.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from datetime import date, datetime, timezone
+from typing import IO, Any
+
+from coach import __version__
+from coach.store import BreakRecord, SessionRecord, Store
+
+FORMATS = ("csv", "json")
+#: Version of the export's layout; bumped only when a name or meaning changes.
+EXPORT_FORMAT = 1
+
+SESSION_FIELDS = (
+    "id", "local_date", "local_time", "utc_offset_min", "started_utc", "ended_utc",
+    "routine_id", "routine_title", "outcome", "stop_reason", "steps_done", "steps_total",
+    "active_seconds", "pain_before", "pain_after", "resumed",
+)
+BREAK_FIELDS = (
+    "id", "local_date", "local_time", "utc_offset_min", "at_utc", "answer",
+    "sitting_seconds", "prompted",
+)
+#: CSV columns: which record a row is, then every session and break field.
+CSV_COLUMNS = ("record",) + SESSION_FIELDS + tuple(f for f in BREAK_FIELDS if f not in SESSION_FIELDS)
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _utc(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def session_fields(s: SessionRecord) -> dict[str, Any]:
+    return {
+        "id": s.id, "local_date": s.local_date.isoformat(),
+        "local_time": s.started_local.strftime("%H:%M:%S"), "utc_offset_min": s.utc_offset_min,
+        "started_utc": _utc(s.started_utc), "ended_utc": _utc(s.ended_utc),
+        "routine_id": s.routine_id, "routine_title": s.routine_title, "outcome": s.outcome,
+        "stop_reason": s.stop_reason, "steps_done": s.steps_done, "steps_total": s.steps_total,
+        "active_seconds": s.active_seconds, "pain_before": s.pain_before,
+        "pain_after": s.pain_after, "resumed": s.resumed,
+    }
+
+
+def break_fields(b: BreakRecord) -> dict[str, Any]:
+    return {
+        "id": b.id, "local_date": b.local_date.isoformat(),
+        "local_time": b.at_local.strftime("%H:%M:%S"), "utc_offset_min": b.utc_offset_min,
+        "at_utc": _utc(b.at_utc), "answer": b.answer, "sitting_seconds": b.bout_seconds,
+        "prompted": b.prompted,
+    }
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return str(value)
+
+
+def write_csv(store: Store, out: IO[str], first: date | None = None, last: date | None = None) -> int:
+    """Sessions, then breaks, each oldest first; returns the number of rows."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    rows = 0
+    for kind, records in (("session", (session_fields(s) for s in store.iter_sessions(first, last))),
+                          ("break", (break_fields(b) for b in store.iter_breaks(first, last)))):
+        for fields in records:
+            fields["record"] = kind
+            writer.writerow([_csv_cell(fields.get(column)) for column in CSV_COLUMNS])
+            rows += 1
+    return rows
+
+
+def _json_items(items: Iterator[dict[str, Any]]) -> Iterator[str]:
+    for n, item in enumerate(items):
+        yield ("\n    " if n == 0 else ",\n    ") + json.dumps(item, ensure_ascii=True)
+
+
+def write_json(store: Store, out: IO[str], first: date | None = None, last: date | None = None,
+               now: datetime | None = None) -> int:
+    """One JSON object: format, versions, and the two lists; returns the record count."""
+    header = {"coach_export": EXPORT_FORMAT, "coach_version": __version__,
+              "exported_utc": _utc(now or datetime.now(timezone.utc)),
+              "first_date": first.isoformat() if first else None,
+              "last_date": last.isoformat() if last else None}
+    out.write("{\n" + ",\n".join(f"  {json.dumps(k)}: {json.dumps(v)}" for k, v in header.items()))
+    count = 0
+    for key, records in (("sessions", (session_fields(s) for s in store.iter_sessions(first, last))),
+                         ("breaks", (break_fields(b) for b in store.iter_breaks(first, last)))):
+        out.write(f',\n  "{key}": [')
+        wrote = False
+        for chunk in _json_items(records):
+            out.write(chunk)
+            count += 1
+            wrote = True
+        out.write("\n  ]" if wrote else "]")
+    out.write("\n}\n")
+    return count

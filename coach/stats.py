@@ -1,0 +1,263 @@
+"""Progress figures from the history: what the progress screen and
+``coach stats`` show, computed from the store's per-day aggregates.
+
+Dates are the local dates the person lived (stored with each session and
+break), so a DST change or a trip across time zones never moves a session to
+another day. A session belongs to the day it started on, even when it runs
+past midnight. Short ranges are shown day by day; 90 and 365 days week by week
+(weeks start on Monday, clipped to the range), so a chart never needs more
+bars than a terminal has columns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from coach.durations import format_duration
+from coach.sitting import Answer
+from coach.store import DayBreaks, DaySessions, RoutineTotals, Store
+
+#: The range switch of the progress screen, in days.
+RANGES = (7, 30, 90, 365)
+#: Ranges up to this many days are shown per day; longer ones per week.
+DAILY_UP_TO = 31
+#: The calendar heatmap covers this many weeks (as many as fit are drawn).
+HEATMAP_WEEKS = 53
+#: Heatmap levels: minutes of routines at or above each threshold.
+HEAT_THRESHOLDS = (1, 10, 20, 30)
+
+#: Answers that end a sitting bout (a new one starts after them).
+BOUT_ENDING = (Answer.TAKEN.value, Answer.ALREADY.value, Answer.NATURAL.value)
+#: Break answers in the order charts and summaries list them.
+ANSWER_ORDER = tuple(answer.value for answer in Answer)
+ANSWER_LABELS = {
+    "taken": "taken", "already": "already moved", "natural": "natural",
+    "snoozed": "snoozed", "skipped": "skipped", "missed": "missed",
+}
+
+
+@dataclass(frozen=True)
+class Bucket:
+    """A day, or a week clipped to the range."""
+
+    first: date
+    last: date
+    sessions: DaySessions = DaySessions()
+    breaks: dict[str, DayBreaks] = field(default_factory=dict)
+
+    @property
+    def minutes(self) -> float:
+        return self.sessions.active_seconds / 60
+
+    @property
+    def pain_before(self) -> float | None:
+        s = self.sessions
+        return s.pain_before_sum / s.pain_before_n if s.pain_before_n else None
+
+    @property
+    def pain_after(self) -> float | None:
+        s = self.sessions
+        return s.pain_after_sum / s.pain_after_n if s.pain_after_n else None
+
+    def answers(self, answer: str) -> int:
+        return self.breaks.get(answer, DayBreaks()).count
+
+    @property
+    def longest_bout(self) -> int | None:
+        """Longest sitting seen at any prompt or break, in seconds."""
+        return max((b.longest_bout for b in self.breaks.values()), default=None)
+
+    @property
+    def average_bout(self) -> float | None:
+        """Average sitting before a break (taken, already moved, natural)."""
+        ended = [self.breaks[a] for a in BOUT_ENDING if a in self.breaks]
+        count = sum(b.count for b in ended)
+        return sum(b.total_bout for b in ended) / count if count else None
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything the progress screen and ``coach stats`` show for one range."""
+
+    today: date
+    days: int
+    per: str  # "day" or "week"
+    buckets: tuple[Bucket, ...]
+    total: Bucket
+    routines: tuple[RoutineTotals, ...]
+    streak_current: int
+    streak_best: int
+    heatmap: tuple[tuple[date, int], ...]  # (day, active seconds), Monday-aligned, ends today
+    history: tuple[date, date] | None  # first and last dates with anything, None: no history
+
+    @property
+    def first(self) -> date:
+        return self.today - timedelta(days=self.days - 1)
+
+    @property
+    def empty(self) -> bool:
+        """Nothing recorded ever: show the welcome, not empty axes."""
+        return self.history is None
+
+    @property
+    def has_sessions(self) -> bool:
+        return self.total.sessions.sessions > 0
+
+    @property
+    def has_pain(self) -> bool:
+        s = self.total.sessions
+        return bool(s.pain_before_n or s.pain_after_n)
+
+    @property
+    def has_breaks(self) -> bool:
+        return bool(self.total.breaks)
+
+
+def build_report(store: Store, today: date, days: int) -> Report:
+    """Read one range's figures from the store (a handful of indexed queries)."""
+    if days < 1:
+        raise ValueError(f"days must be at least 1, not {days}")
+    first = today - timedelta(days=days - 1)
+    sessions = store.daily_sessions(first, today)
+    breaks = store.daily_breaks(first, today)
+    spans = _spans(first, today, weekly=days > DAILY_UP_TO)
+    buckets = tuple(_bucket(a, b, sessions, breaks) for a, b in spans)
+    heat_first = _monday(today) - timedelta(weeks=HEATMAP_WEEKS - 1)
+    heat_sessions = sessions if heat_first >= first else store.daily_sessions(heat_first, today)
+    heatmap = tuple((day, heat_sessions.get(day, DaySessions()).active_seconds)
+                    for day in _dates(heat_first, today))
+    current, best = store.practice_streaks(today)
+    return Report(
+        today=today, days=days, per="week" if days > DAILY_UP_TO else "day",
+        buckets=buckets, total=_bucket(first, today, sessions, breaks),
+        routines=tuple(store.routine_totals(first, today)),
+        streak_current=current, streak_best=best, heatmap=heatmap,
+        history=store.history_span(),
+    )
+
+
+def empty_report(today: date, days: int) -> Report:
+    """The report of a history that does not exist yet."""
+    first = today - timedelta(days=days - 1)
+    return Report(today=today, days=days, per="week" if days > DAILY_UP_TO else "day",
+                  buckets=(), total=Bucket(first, today), routines=(), streak_current=0,
+                  streak_best=0, heatmap=(), history=None)
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _dates(first: date, last: date) -> Iterable[date]:
+    for n in range((last - first).days + 1):
+        yield first + timedelta(days=n)
+
+
+def _spans(first: date, last: date, *, weekly: bool) -> list[tuple[date, date]]:
+    if not weekly:
+        return [(d, d) for d in _dates(first, last)]
+    spans, start = [], first
+    while start <= last:
+        end = min(last, _monday(start) + timedelta(days=6))
+        spans.append((start, end))
+        start = end + timedelta(days=1)
+    return spans
+
+
+def _bucket(first: date, last: date, sessions: dict[date, DaySessions],
+            breaks: dict[date, dict[str, DayBreaks]]) -> Bucket:
+    total = DaySessions()
+    merged: dict[str, DayBreaks] = {}
+    for day in _dates(first, last):
+        total = total + sessions.get(day, DaySessions())
+        for answer, b in breaks.get(day, {}).items():
+            m = merged.get(answer, DayBreaks())
+            merged[answer] = DayBreaks(m.count + b.count, max(m.longest_bout, b.longest_bout),
+                                       m.total_bout + b.total_bout)
+    return Bucket(first, last, total, merged)
+
+
+def heat_level(seconds: int) -> int:
+    """0 (no routine) to 4 (30 minutes or more) for the calendar heatmap."""
+    minutes = seconds / 60
+    return sum(1 for threshold in HEAT_THRESHOLDS if minutes >= threshold)
+
+
+def bucket_label(bucket: Bucket, per: str) -> str:
+    """A short axis label: '21' for a day, '17 Nov' for a week's first day."""
+    if per == "day":
+        return f"{bucket.first.day}"
+    return f"{bucket.first.day} {bucket.first.strftime('%b')}"
+
+
+def range_label(report: Report) -> str:
+    first, last = report.first, report.today
+    return f"last {report.days} days ({first:%d %b %Y} - {last:%d %b %Y})"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _pain(value: float) -> str:
+    return f"{value:.1f}"
+
+
+def summary_lines(report: Report) -> list[str]:
+    """The headline figures as plain lines, for the screen and the terminal."""
+    if report.empty:
+        return []
+    total = report.total
+    s = total.sessions
+    lines = [f"Streak: {_plural(report.streak_current, 'day')} with a routine"
+             f" (best {_plural(report.streak_best, 'day')})"]
+    if s.sessions:
+        outcomes = [f"{s.completed} completed"]
+        others = s.sessions - s.completed
+        if others:
+            outcomes.append(f"{others} stopped or interrupted")
+        lines.append(f"Routines: {_plural(s.sessions, 'session')}, "
+                     f"{format_duration(s.active_seconds) if s.active_seconds else '0s'}"
+                     f" ({', '.join(outcomes)})")
+    else:
+        lines.append("Routines: none in this range")
+    if s.pain_before_n or s.pain_after_n:
+        before = _pain(total.pain_before) if total.pain_before is not None else "-"
+        after = _pain(total.pain_after) if total.pain_after is not None else "-"
+        lines.append(f"Pain (0-10): {before} before, {after} after on average"
+                     f" ({s.pain_before_n} before, {s.pain_after_n} after rated)")
+    if total.breaks:
+        counts = [f"{total.answers(a)} {ANSWER_LABELS[a]}" for a in ANSWER_ORDER if total.answers(a)]
+        lines.append("Desk breaks: " + ", ".join(counts))
+        parts = []
+        if total.longest_bout is not None:
+            parts.append(f"longest {format_duration(total.longest_bout) if total.longest_bout else '0s'}")
+        if total.average_bout is not None:
+            parts.append(f"average {format_duration(round(total.average_bout)) or '0s'} before a break")
+        lines.append("Sitting: " + ", ".join(parts))
+    else:
+        lines.append("Desk breaks: none in this range")
+    return lines
+
+
+def routine_rows(report: Report) -> list[tuple[str, str, str, str, str]]:
+    """Rows of the per-routine table: title, sessions, completed, time, pain change."""
+    rows = []
+    for t in report.routines:
+        change = "-"
+        if t.pain_change_n:
+            change = f"{t.pain_change_sum / t.pain_change_n:+.1f}"
+        rows.append((t.title, str(t.sessions), str(t.completed),
+                     format_duration(t.active_seconds) if t.active_seconds else "0s", change))
+    return rows
+
+
+ROUTINE_COLUMNS = ("Routine", "Sessions", "Completed", "Time", "Pain change")
+
+EMPTY_TEXT = (
+    "Nothing recorded yet.",
+    "Play a routine or answer a desk-break prompt, and your progress shows up here:"
+    " minutes practised, pain before and after, breaks from sitting, streaks.",
+)

@@ -1,0 +1,200 @@
+"""`coach export` and `coach stats` from the command line; the export round trip."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import history_fixture as fx
+import pytest
+
+from coach.cli import main
+from coach.export import BREAK_FIELDS, CSV_COLUMNS, SESSION_FIELDS, write_csv, write_json
+from coach.paths import resolve_paths
+from coach.store import open_store
+
+
+@pytest.fixture
+def history(coach_home: Path) -> Path:
+    path = resolve_paths().history_file
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fx.fill(path)
+    return path
+
+
+def rows(path: Path, table: str) -> dict[int, sqlite3.Row]:
+    conn = sqlite3.connect(path)
+    conn.row_factory = sqlite3.Row
+    try:
+        return {r["id"]: r for r in conn.execute(f"SELECT * FROM {table}")}
+    finally:
+        conn.close()
+
+
+def local_time(utc_text: str, offset_min: int) -> str:
+    moment = datetime.strptime(utc_text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone(timedelta(minutes=offset_min))).strftime("%H:%M:%S")
+
+
+def check_session(got: dict, row: sqlite3.Row, text: bool) -> None:
+    def value(v):  # CSV gives text: empty for None, 0/1 for booleans
+        return ("" if v is None else str(v)) if text else v
+
+    for name in ("local_date", "utc_offset_min", "started_utc", "ended_utc", "routine_id",
+                 "routine_title", "outcome", "stop_reason", "steps_done", "steps_total",
+                 "active_seconds", "pain_before", "pain_after", "resumed"):
+        expected = row[name]
+        if name == "resumed" and not text:
+            expected = bool(expected)
+        assert got[name] == value(expected), name
+    assert got["local_time"] == local_time(row["started_utc"], row["utc_offset_min"])
+
+
+def check_break(got: dict, row: sqlite3.Row, text: bool) -> None:
+    def value(v):
+        return str(v) if text else v
+
+    assert got["local_date"] == row["local_date"]
+    assert got["at_utc"] == row["at_utc"]
+    assert got["answer"] == row["answer"]
+    assert got["utc_offset_min"] == value(row["utc_offset_min"])
+    assert got["sitting_seconds"] == value(row["bout_seconds"])
+    assert got["prompted"] == (str(row["prompted"]) if text else bool(row["prompted"]))
+    assert got["local_time"] == local_time(row["at_utc"], row["utc_offset_min"])
+
+
+def test_csv_round_trip_every_record_once_with_its_values(history: Path) -> None:
+    out = io.StringIO()
+    with open_store(history) as store:
+        count = write_csv(store, out)
+    records = list(csv.DictReader(io.StringIO(out.getvalue())))
+    sessions, breaks = rows(history, "sessions"), rows(history, "breaks")
+    assert count == len(records) == len(sessions) + len(breaks) == 19 + 8
+    got_sessions = [r for r in records if r["record"] == "session"]
+    got_breaks = [r for r in records if r["record"] == "break"]
+    assert sorted(int(r["id"]) for r in got_sessions) == sorted(sessions)
+    assert sorted(int(r["id"]) for r in got_breaks) == sorted(breaks)
+    for r in got_sessions:
+        check_session(r, sessions[int(r["id"])], text=True)
+        assert r["answer"] == r["sitting_seconds"] == ""
+    for r in got_breaks:
+        check_break(r, breaks[int(r["id"])], text=True)
+        assert r["routine_id"] == ""
+
+
+def test_json_round_trip_every_record_once_with_its_values(history: Path) -> None:
+    out = io.StringIO()
+    with open_store(history) as store:
+        count = write_json(store, out, now=fx.NOW)
+    data = json.loads(out.getvalue())
+    assert data["coach_export"] == 1 and data["exported_utc"] == "2026-11-20T09:30:00Z"
+    sessions, breaks = rows(history, "sessions"), rows(history, "breaks")
+    assert count == len(sessions) + len(breaks)
+    assert sorted(s["id"] for s in data["sessions"]) == sorted(sessions)
+    assert sorted(b["id"] for b in data["breaks"]) == sorted(breaks)
+    for s in data["sessions"]:
+        assert tuple(s) == SESSION_FIELDS
+        check_session(s, sessions[s["id"]], text=False)
+    for b in data["breaks"]:
+        assert tuple(b) == BREAK_FIELDS
+        check_break(b, breaks[b["id"]], text=False)
+
+
+def test_dst_day_local_times_are_the_ones_lived(history: Path) -> None:
+    out = io.StringIO()
+    with open_store(history) as store:
+        write_json(store, out)
+    dst = [s for s in json.loads(out.getvalue())["sessions"] if s["local_date"] == "2026-10-25"]
+    assert [(s["local_time"], s["utc_offset_min"], s["started_utc"]) for s in dst] == [
+        ("01:30:00", 60, "2026-10-25T00:30:00Z"), ("01:30:00", 0, "2026-10-25T01:30:00Z")]
+
+
+def test_empty_history_exports_headers_and_empty_lists(tmp_path: Path) -> None:
+    with open_store(tmp_path / "h.sqlite3") as store:
+        out = io.StringIO()
+        assert write_csv(store, out) == 0
+        assert out.getvalue() == ",".join(CSV_COLUMNS) + "\n"
+        out = io.StringIO()
+        write_json(store, out)
+    data = json.loads(out.getvalue())
+    assert data["sessions"] == [] and data["breaks"] == []
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_defused(tmp_path: Path) -> None:
+    with open_store(tmp_path / "h.sqlite3") as store:
+        sid = store.start_session("evil", '=HYPERLINK("http://x","click")', 1)
+        store.finish_session(sid, outcome="stopped", steps_done=0, active_seconds=1,
+                             phase_index=0, stop_reason="@SUM(1)")
+        out = io.StringIO()
+        write_csv(store, out)
+    (row,) = csv.DictReader(io.StringIO(out.getvalue()))
+    assert row["routine_title"] == "'=HYPERLINK(\"http://x\",\"click\")"
+    assert row["stop_reason"] == "'@SUM(1)"
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    try:
+        code = main(list(args))
+    except SystemExit as exit_:  # argparse's usage errors
+        code = exit_.code if isinstance(exit_.code, int) else 1
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_cli_export_to_a_file_is_private_and_whole(history: Path, tmp_path: Path, capsys) -> None:
+    target = tmp_path / "for-physio.json"
+    code, out, err = run(capsys, "export", "--output", str(target))
+    assert code == 0 and out == ""
+    assert err == f"wrote 27 records to {target}\n"
+    assert len(json.loads(target.read_text())["sessions"]) == 19
+    assert target.stat().st_mode & 0o777 == 0o600
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    code, out, _ = run(capsys, "export", "--format", "csv", "--output", str(target))
+    assert code == 0 and target.read_text().startswith("record,id,local_date")
+
+
+def test_cli_export_days_limits_the_range(history: Path, capsys) -> None:
+    code, out, _ = run(capsys, "export", "--days", "3")  # today is the real today, after the fixture
+    assert code == 0 and out.splitlines()[0] == ",".join(CSV_COLUMNS)
+    code, out, _ = run(capsys, "export", "--days", "3660")
+    assert len(out.splitlines()) == 1 + 27
+
+
+def test_cli_export_errors_are_one_line(history: Path, tmp_path: Path, capsys) -> None:
+    code, out, err = run(capsys, "export", "--output", str(tmp_path / "no" / "such" / "x.csv"))
+    assert code == 1 and out == ""
+    assert err == f"coach: {tmp_path / 'no' / 'such' / 'x.csv'}: cannot write: No such file or directory\n"
+    code, _, err = run(capsys, "export", "--format", "xml")
+    assert code == 1 and "invalid choice: 'xml'" in err and len(err.splitlines()) == 1
+
+
+def test_cli_without_history_creates_nothing(coach_home: Path, capsys) -> None:
+    code, out, err = run(capsys, "stats")
+    assert code == 0 and "Nothing recorded yet." in out
+    code, out, err = run(capsys, "export")
+    assert code == 1 and err.startswith("coach: no history yet")
+    assert not resolve_paths().history_file.exists()
+
+
+def test_cli_stats(history: Path, capsys) -> None:
+    code, out, err = run(capsys, "stats", "--days", "365")
+    assert code == 0 and err == ""
+    assert "Coach progress, last 365 days" in out and "Minutes of routines per week" in out
+    assert "\x1b" not in out  # not a terminal: plain text
+    for bad in ("0", "x", "9999"):
+        code, _, err = run(capsys, "stats", "--days", bad)
+        assert code == 1 and len(err.splitlines()) == 1
+
+
+def test_cli_stats_on_a_corrupt_history_is_one_line_and_keeps_the_file(coach_home: Path, capsys) -> None:
+    path = resolve_paths().history_file
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"this is not a database" * 100)
+    code, out, err = run(capsys, "stats")
+    assert code == 0 and "Nothing recorded yet." in out  # moved aside, a fresh one opened
+    kept = list(path.parent.glob("history.sqlite3.broken-*"))
+    assert len(kept) == 1 and kept[0].read_bytes() == b"this is not a database" * 100
