@@ -96,15 +96,14 @@ def _runs(points: list[tuple[int, float]]) -> list[list[tuple[int, float]]]:
 
 def draw_pain(fig: Any, report: Report, palette: Palette) -> None:
     xs = _start(fig, report, f"Pain before and after routines, 0-10 (average {per(report)})")
-    plain = palette.before is None
-    for label, attr, color, marker in (("before", "pain_before", palette.before, "o"),
-                                       ("after", "pain_after", palette.after, "x")):
+    for label, attr, color, marker in (("before", "pain_before", palette.before, "●"),
+                                       ("after", "pain_after", palette.after, "◆")):
         points = [(x, getattr(b, attr)) for x, b in zip(xs, report.buckets)
                   if getattr(b, attr) is not None]
         for n, run in enumerate(_runs(points)):
             extra: dict[str, Any] = {"label": label} if n == 0 else {}
             fig.plot([p[0] for p in run], [p[1] for p in run],
-                     marker=marker if plain else "hd", **extra, **_color(color))
+                     marker=marker, **extra, **_color(color))
     _finish(fig, report, 10)
     fig.yticks([0, 2, 4, 6, 8, 10])
 

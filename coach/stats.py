@@ -185,6 +185,47 @@ def heat_level(seconds: int) -> int:
     return sum(1 for threshold in HEAT_THRESHOLDS if minutes >= threshold)
 
 
+@dataclass(frozen=True)
+class HeatWeek:
+    """One column of the calendar heatmap: up to 7 levels, Monday first, and
+    the month name to print above it (or "")."""
+
+    first: date
+    levels: tuple[int, ...]
+    month: str
+
+
+def heatmap_weeks(heatmap: tuple[tuple[date, int], ...], most: int, cell: int = 1) -> list[HeatWeek]:
+    """The last ``most`` weeks of the heatmap as columns ``cell`` characters
+    wide. A month is named over the week it begins in, when its name fits
+    before the next one; the first column is named unless a month begins
+    within the next few columns."""
+    weeks = [heatmap[i:i + 7] for i in range(0, len(heatmap), 7)][-max(1, most):]
+    names: list[str] = []
+    taken_until = 0  # first free character
+    for col, week in enumerate(weeks):
+        first = week[0][0]
+        starts = first.month != (first - timedelta(days=7)).month
+        soon = any(w[0][0].month != first.month for w in weeks[col + 1:col + 1 + -(-4 // cell)])
+        name = first.strftime("%b")
+        fits = col * cell >= taken_until and col * cell + len(name) <= len(weeks) * cell
+        if fits and (starts or (col == 0 and not soon)):
+            names.append(name)
+            taken_until = col * cell + len(name) + 1
+        else:
+            names.append("")
+    return [HeatWeek(w[0][0], tuple(heat_level(s) for _, s in w), n) for w, n in zip(weeks, names)]
+
+
+def month_row(weeks: list[HeatWeek], cell: int = 1) -> str:
+    """The month names laid over the columns."""
+    row = [" "] * (len(weeks) * cell)
+    for col, week in enumerate(weeks):
+        for i, ch in enumerate(week.month):
+            row[col * cell + i] = ch
+    return "".join(row).rstrip()
+
+
 def bucket_label(bucket: Bucket, per: str) -> str:
     """A short axis label: '21' for a day, '17 Nov' for a week's first day."""
     if per == "day":

@@ -7,7 +7,7 @@ from user files and are escaped before they reach the terminal.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from coach.charts import CHARTS, TERMINAL, Palette
 from coach.sanitize import printable
@@ -15,7 +15,8 @@ from coach.stats import (
     EMPTY_TEXT,
     ROUTINE_COLUMNS,
     Report,
-    heat_level,
+    heatmap_weeks,
+    month_row,
     range_label,
     routine_rows,
     summary_lines,
@@ -33,22 +34,10 @@ def heatmap_lines(heatmap: tuple[tuple[date, int], ...], width: int) -> list[str
     """Weeks as columns (newest on the right), Monday..Sunday as rows, with
     month names over the weeks where a month begins."""
     label = 4
-    weeks = [heatmap[i:i + 7] for i in range(0, len(heatmap), 7)]
-    weeks = weeks[-max(1, width - label):]
-    months = [" "] * len(weeks)
-    for col, week in enumerate(weeks):
-        first = week[0][0]
-        starts = first.month != (first - timedelta(days=7)).month
-        # The first column is named unless a month starts right after it.
-        first_col = col == 0 and not any(
-            w[0][0].month != first.month for w in weeks[1:4])
-        if starts or first_col:
-            name = first.strftime("%b")
-            if all(c == " " for c in months[col:col + len(name)]) and col + len(name) <= len(weeks):
-                months[col:col + len(name)] = list(name)
-    lines = [" " * label + "".join(months)]
+    weeks = heatmap_weeks(heatmap, width - label)
+    lines = [" " * label + month_row(weeks)]
     for row in range(7):
-        cells = [HEAT_CHARS[heat_level(week[row][1])] if row < len(week) else " " for week in weeks]
+        cells = [HEAT_CHARS[w.levels[row]] if row < len(w.levels) else " " for w in weeks]
         lines.append(f"{DAY_NAMES[row]:<{label}}" + "".join(cells).rstrip())
     lines.append(" " * label + "less " + HEAT_CHARS + " more  (minutes of routines a day: 0, 1+, 10+, 20+, 30+)")
     return lines

@@ -292,6 +292,13 @@ class CoachApp(App[int]):
             self.record_break(event)
         self.sit_poll()
 
+    def show_progress(self) -> None:
+        """Open the progress screen (from home's `p` or the palette)."""
+        from screens.progress import ProgressScreen  # plotext loads only when asked for
+
+        if not isinstance(self.screen, ProgressScreen):
+            self.push_screen(ProgressScreen())
+
     def pause_sitting(self, until: datetime) -> None:
         self.services.sit.pause(until)
         self.sit_poll()
@@ -307,6 +314,8 @@ class CoachApp(App[int]):
             yield SystemCommand(f"Pause the sit timer for {label}", f"No break prompts until {until:%H:%M}",
                                 partial(self.pause_sitting, until))
         yield SystemCommand("Resume the sit timer", "Start counting sitting time again now", self.resume_sitting)
+        yield SystemCommand("Show progress", "Charts of routines, pain and breaks; streaks; totals",
+                            self.show_progress)
         yield SystemCommand("Take a desk break now", "Start the break routine; it counts as a break",
                             partial(self.start_routine, self.services.sit.settings.break_routine))
 

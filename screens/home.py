@@ -57,6 +57,7 @@ class HomeScreen(Screen[None]):
         # after "/" are sent to the filter box, not to the list.
         Binding("slash", "filter", "Filter", id="home.filter", priority=True),
         Binding("b", "desk_break", "Desk break", id="home.desk_break"),
+        Binding("p", "progress", "Progress", id="home.progress"),
         Binding("escape", "clear_filter", "Clear filter", id="home.clear_filter", show=False),
     ]
 
@@ -174,6 +175,9 @@ class HomeScreen(Screen[None]):
 
     def action_desk_break(self) -> None:
         self.coach.start_routine(DESK_BREAK_ID)
+
+    def action_progress(self) -> None:
+        self.coach.show_progress()
 
     def action_filter(self) -> None:
         # Screen.set_focus acts at once (Widget.focus is deferred).
