@@ -529,14 +529,16 @@ class Store:
 
     def history_span(self) -> tuple[date, date] | None:
         """The first and last local dates with a session or a break, or None."""
+        # Four one-ended lookups: SQLite answers a lone min() or max() from
+        # the index in a step, but scans for min() and max() together.
         with self._guard() as conn:
-            row = conn.execute(
-                "SELECT min(lo), max(hi) FROM ("
-                " SELECT min(local_date) AS lo, max(local_date) AS hi FROM sessions"
-                " UNION ALL SELECT min(local_date), max(local_date) FROM breaks)").fetchone()
-        if row[0] is None:
+            ends = [conn.execute(f"SELECT {f}(local_date) FROM {t}").fetchone()[0]
+                    for f in ("min", "max") for t in ("sessions", "breaks")]
+        firsts = [d for d in ends[:2] if d is not None]
+        lasts = [d for d in ends[2:] if d is not None]
+        if not firsts:
             return None
-        return date.fromisoformat(row[0]), date.fromisoformat(row[1])
+        return date.fromisoformat(min(firsts)), date.fromisoformat(max(lasts))
 
     # --- the whole history, streamed (export) ------------------------------
 

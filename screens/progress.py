@@ -71,17 +71,20 @@ class ProgressScreen(Screen[None]):
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
+        # The figures are read first, so every widget starts in its final
+        # state: no second layout pass when the data arrives.
+        self.report = self.read_report()
+        self.set_class(self.report is None or self.report.empty, "empty")
         yield Header()
         yield Tabs(*(Tab(f"{n} · {days} days", id=f"days-{days}") for n, days in enumerate(RANGES, start=1)),
                    active=f"days-{self.days}", id="ranges")
         with VerticalScroll(id="progress-body"):
-            yield Static(id="summary")
+            yield Static(self.summary_text(), id="summary")
             yield Heatmap(id="heatmap")
-            with Vertical(id="charts"):
+            with Vertical(id="charts", classes="wide" if self.app.size.width >= WIDE else ""):
                 for name, *_ in CHARTS:
-                    with Vertical(classes="chart-box"):
-                        yield PlotextPlot(id=f"chart-{name}", classes="chart")
-                        yield Static(id=f"none-{name}", classes="chart-none")
+                    yield PlotextPlot(id=f"chart-{name}", classes="chart")
+            yield Static(id="quiet")
             yield Static(Content.styled("Routines in this range", "bold"), id="routines-title")
             yield DataTable(id="routine-totals", cursor_type="row", zebra_stripes=True, show_cursor=False)
         yield SitLine()
@@ -90,34 +93,41 @@ class ProgressScreen(Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = "Progress"
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
-        self.load()
+        self.show()
 
     def on_resize(self) -> None:
         self.query_one("#charts").set_class(self.size.width >= WIDE, "wide")
 
     # -- data -------------------------------------------------------------
-    def load(self) -> None:
-        """Read the range's figures (a few indexed queries) and show them."""
+    def read_report(self) -> Report | None:
+        """The range's figures (a few indexed queries), or None without a history."""
         store = self.coach.services.store
-        report = None
-        if store is not None:
-            try:
-                report = build_report(store, self.coach.services.wall().date(), self.days)
-            except StoreError as err:
-                self.notify(str(err), title="History", severity="error", markup=False)
-        self.report = report
+        if store is None:
+            return None
+        try:
+            return build_report(store, self.coach.services.wall().date(), self.days)
+        except StoreError as err:
+            self.notify(str(err), title="History", severity="error", markup=False)
+            return None
+
+    def load(self) -> None:
+        """Read the current range again and show it."""
+        self.report = self.read_report()
         self.show()
+
+    def summary_text(self) -> Content:
+        report = self.report
+        if report is None or report.empty:
+            return Content("\n\n").join([Content.styled(EMPTY_TEXT[0], "bold"), Content(EMPTY_TEXT[1])])
+        return Content("\n").join(
+            [Content.styled(f"Your {range_label(report)}", "bold"), *map(Content, summary_lines(report))])
 
     def show(self) -> None:
         report = self.report
-        empty = report is None or report.empty
-        self.set_class(empty, "empty")
-        summary = self.query_one("#summary", Static)
+        self.set_class(report is None or report.empty, "empty")
+        self.query_one("#summary", Static).update(self.summary_text())
         if report is None or report.empty:
-            summary.update(Content("\n\n").join([Content.styled(EMPTY_TEXT[0], "bold"), Content(EMPTY_TEXT[1])]))
             return
-        summary.update(Content("\n").join(
-            [Content.styled(f"Your {range_label(report)}", "bold"), *map(Content, summary_lines(report))]))
         self.query_one(Heatmap).show(report.heatmap)
         self.draw_charts()
         self.fill_table(report)
@@ -127,17 +137,18 @@ class ProgressScreen(Screen[None]):
         if report is None or report.empty:
             return
         palette = theme_palette(self.app.theme_variables)
+        quiet = []
         for name, draw, has_data, nothing in CHARTS:
             plot = self.query_one(f"#chart-{name}", PlotextPlot)
-            none = self.query_one(f"#none-{name}", Static)
-            shown = has_data(report)
-            plot.display = shown
-            none.display = not shown
-            if shown:
+            plot.display = has_data(report)
+            if plot.display:
                 draw(plot.plt, report, palette)
                 plot.refresh()
             else:
-                none.update(Content(nothing))
+                quiet.append(nothing)
+        note = self.query_one("#quiet", Static)
+        note.update(Content("\n").join(map(Content, quiet)))
+        note.display = bool(quiet)
 
     def fill_table(self, report: Report) -> None:
         table = self.query_one("#routine-totals", DataTable)

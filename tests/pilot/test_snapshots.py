@@ -41,3 +41,44 @@ def test_finish(snap_compare, build, clock, size) -> None:
         await play_desk_break_to_the_end(pilot, clock)
 
     assert snap_compare(build(), terminal_size=size, run_before=complete_the_desk_break)
+
+
+@pytest.fixture
+def with_history(coach_home):
+    """The hand-checked fixture history (tests/history_fixture.py)."""
+    import history_fixture
+
+    from coach.paths import resolve_paths
+
+    path = resolve_paths().history_file
+    path.parent.mkdir(parents=True, exist_ok=True)
+    history_fixture.fill(path)
+
+
+def open_progress(*keys: str, theme: str | None = None):
+    async def run_before(pilot) -> None:
+        if theme:
+            pilot.app.theme = theme
+        await pilot.pause()
+        await pilot.press("p", *keys)
+        await pilot.pause()
+
+    return run_before
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_progress_top(snap_compare, build, with_history, size) -> None:
+    assert snap_compare(build(), terminal_size=size, run_before=open_progress())
+
+
+def test_progress_charts_wide_dark(snap_compare, build, with_history) -> None:
+    assert snap_compare(build(), terminal_size=(120, 40), run_before=open_progress("pagedown"))
+
+
+def test_progress_charts_year_light(snap_compare, build, with_history) -> None:
+    assert snap_compare(build(), terminal_size=(80, 24),
+                        run_before=open_progress("4", "pagedown", theme="textual-light"))
+
+
+def test_progress_empty(snap_compare, build) -> None:
+    assert snap_compare(build(), terminal_size=(80, 24), run_before=open_progress())
