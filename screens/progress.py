@@ -84,7 +84,7 @@ class ProgressScreen(Screen[None]):
             with Vertical(id="charts", classes="wide" if self.app.size.width >= WIDE else ""):
                 for name, *_ in CHARTS:
                     yield PlotextPlot(id=f"chart-{name}", classes="chart")
-            yield Static(id="quiet")
+            yield Static(id="quiet", classes="hidden")
             yield Static(Content.styled("Routines in this range", "bold"), id="routines-title")
             yield DataTable(id="routine-totals", cursor_type="row", zebra_stripes=True, show_cursor=False)
         yield SitLine()
@@ -148,7 +148,7 @@ class ProgressScreen(Screen[None]):
                 quiet.append(nothing)
         note = self.query_one("#quiet", Static)
         note.update(Content("\n").join(map(Content, quiet)))
-        note.display = bool(quiet)
+        note.set_class(not quiet, "hidden")
 
     def fill_table(self, report: Report) -> None:
         table = self.query_one("#routine-totals", DataTable)

@@ -76,7 +76,7 @@ def fill(path: Path) -> None:
         session(at(2026, 10, 25, 1, 30, fold=0), "hip-and-back-stretch", "Hip and back stretch",
                 600, "completed", 6, 4)
         session(at(2026, 10, 25, 1, 30, fold=1), "knee-pillow-rest", "Knee pillow rest",
-                120, "stopped", 5, None, "just stopping")
+                120, "stopped", 5, None, "just-stopping")
         session(at(2026, 11, 11, 12, 0), "core-and-back-strength", "Core and back strength",
                 300, "interrupted", 3, None)
         for day in (12, 13):

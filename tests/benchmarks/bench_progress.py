@@ -102,7 +102,7 @@ def fill(path: Path) -> None:
                     store.finish_session(sid, outcome="completed" if outcome < 0.9 else "stopped",
                                          steps_done=6, active_seconds=seconds, phase_index=9,
                                          pain_after=after,
-                                         stop_reason=None if outcome < 0.9 else "just stopping")
+                                         stop_reason=None if outcome < 0.9 else "just-stopping")
             if n % 365 == 0:
                 print(f"  filled {n // 365} of {YEARS} years ({time.perf_counter() - t0:.0f} s)", flush=True)
     print(f"  filled in {time.perf_counter() - t0:.0f} s", flush=True)
