@@ -43,11 +43,21 @@ def heatmap_lines(heatmap: tuple[tuple[date, int], ...], width: int) -> list[str
     return lines
 
 
-def table_lines(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
+def table_lines(header: tuple[str, ...], rows: list[tuple[str, ...]], width: int = 80) -> list[str]:
+    """A plain table, numbers right-aligned; the first column is shortened
+    (with "...") so that no line is wider than ``width``."""
     widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows)]
+    room = width - sum(widths[1:]) - 2 * (len(widths) - 1)
+    if widths[0] > room:
+        widths[0] = max(len(header[0]), room)
+
+    def fit(text: str, w: int) -> str:
+        return text if len(text) <= w else text[:max(0, w - 3)] + "..."
+
     out = []
     for n, row in enumerate([header, *rows]):
-        cells = [cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths))]
+        cells = [fit(cell, w).ljust(w) if i == 0 else cell.rjust(w)
+                 for i, (cell, w) in enumerate(zip(row, widths))]
         out.append("  ".join(cells).rstrip())
         if n == 0:
             out.append("  ".join("-" * w for w in widths))
@@ -82,5 +92,5 @@ def render_stats(report: Report, width: int = 80, color: bool = False) -> str:
     if report.routines:
         out += ["", "Routines in this range:"]
         rows = [tuple(printable(cell) for cell in row) for row in routine_rows(report)]
-        out.extend(table_lines(ROUTINE_COLUMNS, rows))
+        out.extend(table_lines(ROUTINE_COLUMNS, rows, width))
     return "\n".join(line.rstrip() for line in "\n".join(out).splitlines()) + "\n"

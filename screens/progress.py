@@ -153,7 +153,7 @@ class ProgressScreen(Screen[None]):
     def fill_table(self, report: Report) -> None:
         table = self.query_one("#routine-totals", DataTable)
         table.clear(columns=True)
-        for n, column in enumerate(ROUTINE_COLUMNS):
+        for column in ROUTINE_COLUMNS:
             table.add_column(column, key=column)
         for row in routine_rows(report):
             # Titles come from routine files: Text is never parsed as markup.

@@ -177,3 +177,15 @@ def test_routine_titles_are_escaped_in_terminal_output(tmp_path: Path) -> None:
         text = render_stats(build_report(s, fx.TODAY, 7))
     assert "\x1b" not in text and "\x07" not in text
     assert re.search(r"Evil.*title", text)
+
+
+def test_the_routine_table_fits_the_width() -> None:
+    from coach.stats_text import table_lines
+
+    rows = [("Short rest with pillows under your knees", "1", "0", "1m12s", "-3.0")]
+    lines = table_lines(("Routine", "Sessions", "Completed", "Time", "Pain change"), rows, 80)
+    assert max(map(len, lines)) <= 80
+    assert lines[2].startswith("Short rest with pillows under your k...")
+    assert lines[2].endswith("-3.0")
+    wide = table_lines(("Routine", "Sessions", "Completed", "Time", "Pain change"), rows, 120)
+    assert wide[2].startswith("Short rest with pillows under your knees ")
