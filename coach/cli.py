@@ -48,6 +48,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p = sub.add_parser("show", help="print a routine's expanded plan")
     p.add_argument("routine", metavar="ROUTINE", help="a routine id, or the path of a routine file")
+    p = sub.add_parser("new", help="write a new routine file in your folder, from a template or a copy")
+    p.add_argument("id", metavar="ID", help="the new routine's id, like 'my-physio-plan' (also its file name)")
+    p.add_argument("--from", dest="source", metavar="ROUTINE", help="start from a copy of this routine")
+    p = sub.add_parser("edit", help="open a routine in $VISUAL/$EDITOR and check it when you close it")
+    p.add_argument("routine", metavar="ROUTINE", help="a routine id (a built-in one is copied to your folder first)")
     p = sub.add_parser("validate", help="check routine files (no FILE: all your routines)")
     p.add_argument("files", metavar="FILE", nargs="*", type=Path)
     sub.add_parser("schema", help="print the JSON Schema of the routine format")
@@ -87,6 +92,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "list": cmd_list,
         "show": cmd_show,
         "validate": cmd_validate,
+        "new": cmd_new,
+        "edit": cmd_edit,
         "schema": cmd_schema,
         "status": cmd_status,
         "stats": cmd_stats,
@@ -297,6 +304,86 @@ def cmd_validate(args: argparse.Namespace, paths: Paths) -> int:
         return 1
     _out(f"{len(files)} routine file{'s' if len(files) != 1 else ''} OK")
     return 0
+
+
+def cmd_new(args: argparse.Namespace, paths: Paths) -> int:
+    """``coach new ID [--from ROUTINE]``: write a routine file to start from."""
+    from coach.authoring import AuthoringError, create_routine
+
+    library = load_library(paths.routines_dir)
+    source = None
+    if args.source:
+        source = library.get(args.source)
+        if source is None:
+            raise UserError(f"no routine called '{args.source}' to copy; see 'coach list'")
+    try:
+        path = create_routine(args.id, library, paths.routines_dir, copy_of=source)
+    except AuthoringError as err:
+        raise UserError(str(err)) from None
+    except OSError as err:
+        raise UserError(f"{paths.routines_dir}: cannot write: {err.strerror or err}") from None
+    _out(printable(path))
+    print(f"Edit it with 'coach edit {args.id}', then check it with 'coach validate'.", file=sys.stderr)
+    return 0
+
+
+def cmd_edit(args: argparse.Namespace, paths: Paths) -> int:
+    """``coach edit ROUTINE``: open the file, check it when the editor closes,
+    and offer to reopen it at the first problem until it is right."""
+    import subprocess
+
+    from coach.authoring import AuthoringError, copy_builtin, find_editor
+    from coach.library import BUILTIN
+
+    library = load_library(paths.routines_dir)
+    entry = library.get(args.routine)
+    if entry is None:
+        raise UserError(f"no routine called '{args.routine}'; see 'coach list', or make one with 'coach new {args.routine}'")
+    try:
+        editor = find_editor()
+        if entry.origin == BUILTIN:
+            path = copy_builtin(entry, paths.routines_dir)
+            print(f"copied the built-in '{entry.id}' to {printable(path)}; your copy replaces it", file=sys.stderr)
+        else:
+            path = Path(entry.path)
+    except AuthoringError as err:
+        raise UserError(str(err)) from None
+    except OSError as err:
+        raise UserError(f"{paths.routines_dir}: cannot write: {err.strerror or err}") from None
+    line = None
+    while True:
+        command = editor.command(path, line)
+        try:
+            status = subprocess.call(command)
+        except OSError as err:
+            raise UserError(f"cannot run the editor '{editor.argv[0]}': {err.strerror or err}") from None
+        if status != 0:
+            raise UserError(f"the editor exited with status {status}; {printable(path)} is as it left it")
+        try:
+            routine = read_routine_file(path)
+        except RoutineError as err:
+            for problem in err.problems:
+                print(printable(problem), file=sys.stderr)
+            line = err.problems[0].line
+            if not _ask(f"Open it again at line {line}? [Y/n] "):
+                print(f"{printable(path)} still has problems; Coach lists it with them until they are fixed",
+                      file=sys.stderr)
+                return 1
+            continue
+        timeline = build_timeline(routine)
+        _out(f"{printable(path)}: ok ({printable(routine.title)}, {format_duration(timeline.total)})")
+        return 0
+
+
+def _ask(question: str) -> bool:
+    """A yes/no question on the terminal; yes unless the answer starts with n
+    (or there is no answer at all: end of input means no)."""
+    print(question, end="", file=sys.stderr, flush=True)
+    answer = sys.stdin.readline()
+    if not answer:
+        print(file=sys.stderr)
+        return False
+    return not answer.strip().lower().startswith("n")
 
 
 def cmd_schema(args: argparse.Namespace, paths: Paths) -> int:

@@ -1,0 +1,201 @@
+"""Writing routines: ``coach new`` and ``coach edit`` (no Textual here).
+
+A new routine starts from a commented template, or from a copy of an existing
+routine, with a first line that points YAML editors at the routine schema
+(written beside it, from ``coach schema``), so an editor with the YAML
+language server completes and checks fields as you type. Every file Coach
+writes here is written whole (atomically) and checked before it is written.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import shutil
+import sys
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from coach.fileio import atomic_write
+from coach.library import BUILTIN, Library, LibraryEntry
+from coach.routines import ID_PATTERN, MAX_ID, RoutineError, parse_routine
+
+SCHEMA_FILE = "coach-routine.schema.json"
+SCHEMA_LINE = f"# yaml-language-server: $schema=./{SCHEMA_FILE}"
+
+#: Editors that open a file at a line when given ``+LINE`` before it.
+PLUS_LINE_EDITORS = frozenset({
+    "vi", "vim", "nvim", "view", "gvim", "nano", "pico", "emacs", "emacsclient", "micro",
+    "joe", "jed", "ne", "mg", "kak", "mcedit",
+})
+#: Tried in order when neither $VISUAL nor $EDITOR is set.
+FALLBACK_EDITORS = ("sensible-editor", "editor", "nano", "vim", "vi")
+
+TEMPLATE = """\
+{schema_line}
+# A Coach routine. Every field is described in the README ("Writing routines")
+# and in {schema_file}, beside this file. Check it with: coach validate
+format: 1
+id: {routine_id}
+title: My routine
+summary: >-
+  What this routine is for, and when it helps. Write it as you would explain
+  it to a friend.
+# One of: desk-break, rest, stretch, strength, posture, technique, therapy
+category: stretch
+tags: [gentle]
+cautions:
+  - Move slowly and gently. A stretch should feel like a gentle pull, not pain.
+stop_if:
+  - A movement gives you sharp pain, or pain spreads down a leg.
+sources:
+  - Where this comes from, e.g. "My physiotherapist, November 2026"
+steps:
+  # info: read it, then press n to go on
+  - kind: info
+    title: Get ready
+    instructions:
+      - Lie on your back on a mat or a firm bed, knees bent, feet flat.
+
+  # hold: reps of hold-and-relax; sides: both does the left, then the right
+  - kind: hold
+    title: Knee to chest
+    sides: both
+    reps: 3
+    hold: 20s
+    instructions:
+      - Bring one knee towards your chest with both hands and hold it there.
+
+  # exercise: reps at a pace, optional sets with a rest between them
+  - kind: exercise
+    title: Pelvic tilt
+    reps: 10
+    pace: 3s
+    instructions:
+      - Flatten the small of your back against the floor, then let go.
+
+  # timer: a fixed time
+  - kind: timer
+    title: Rest
+    duration: 1m
+    instructions:
+      - Lie still and breathe slowly.
+"""
+
+
+class AuthoringError(Exception):
+    """A one-line reason why a routine could not be created or opened."""
+
+
+def check_new_id(routine_id: str, library: Library, folder: Path) -> None:
+    """Refuse an id that is not a slug, or that a routine or file already has."""
+    if not re.fullmatch(ID_PATTERN, routine_id) or len(routine_id) > MAX_ID:
+        raise AuthoringError(
+            f"'{routine_id}' is not a valid id: use lowercase letters, digits and single"
+            f" hyphens (like 'my-physio-plan'), at most {MAX_ID} characters")
+    for suffix in (".yaml", ".yml"):
+        if (folder / f"{routine_id}{suffix}").exists():
+            raise AuthoringError(f"{folder / (routine_id + suffix)} already exists; change it with 'coach edit {routine_id}'")
+    entry = library.get(routine_id)
+    if entry is not None:
+        where = "a built-in routine" if entry.origin == BUILTIN else entry.path
+        raise AuthoringError(f"'{routine_id}' is already the id of {where};"
+                             f" pick another id, or change it with 'coach edit {routine_id}'")
+
+
+def source_text(entry: LibraryEntry) -> str:
+    """The YAML text of a routine as its file holds it."""
+    if entry.origin == BUILTIN:
+        name = entry.path.rsplit("/", 1)[-1]
+        return resources.files("routines").joinpath(name).read_text(encoding="utf-8")
+    return Path(entry.path).read_text(encoding="utf-8")
+
+
+def with_schema_line(text: str) -> str:
+    """``text`` with the schema comment as its first line (once)."""
+    lines = [line for line in text.splitlines() if not line.startswith("# yaml-language-server:")]
+    return "\n".join([SCHEMA_LINE, *lines]) + "\n"
+
+
+def copy_as(text: str, routine_id: str) -> str:
+    """A routine's text with its top-level ``id`` changed."""
+    new, count = re.subn(r"(?m)^id:[ \t]*.*$", f"id: {routine_id}", text, count=1)
+    if count != 1:
+        raise AuthoringError("the routine to copy has no top-level 'id:' line")
+    return new
+
+
+def write_schema(folder: Path) -> Path:
+    """Write (or refresh) the JSON Schema beside the user's routines."""
+    from coach.schema import routine_schema
+
+    path = folder / SCHEMA_FILE
+    atomic_write(path, json.dumps(routine_schema(), indent=2) + "\n")
+    return path
+
+
+def create_routine(routine_id: str, library: Library, folder: Path, copy_of: LibraryEntry | None = None) -> Path:
+    """Write ``<folder>/<id>.yaml`` from the template or a copy; check it first."""
+    check_new_id(routine_id, library, folder)
+    if copy_of is None:
+        text = TEMPLATE.format(schema_line=SCHEMA_LINE, schema_file=SCHEMA_FILE, routine_id=routine_id)
+    else:
+        text = with_schema_line(copy_as(source_text(copy_of), routine_id))
+    path = folder / f"{routine_id}.yaml"
+    try:
+        parse_routine(text, str(path), expect_id=routine_id)
+    except RoutineError as err:  # a bug in the template, or a broken routine to copy
+        raise AuthoringError(f"the new routine would not be valid: {err.problems[0]}") from None
+    folder.mkdir(parents=True, exist_ok=True)
+    write_schema(folder)
+    atomic_write(path, text)
+    return path
+
+
+def copy_builtin(entry: LibraryEntry, folder: Path) -> Path:
+    """Copy a built-in routine into the user folder (where it replaces the built-in)."""
+    path = folder / f"{entry.id}.yaml"
+    folder.mkdir(parents=True, exist_ok=True)
+    write_schema(folder)
+    atomic_write(path, with_schema_line(source_text(entry)))
+    return path
+
+
+@dataclass(frozen=True)
+class Editor:
+    argv: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        return Path(self.argv[0]).name.lower().removesuffix(".exe")
+
+    def command(self, path: Path, line: int | None = None) -> list[str]:
+        """The command that opens ``path``, at ``line`` when the editor can."""
+        if line is not None and self.name in PLUS_LINE_EDITORS:
+            return [*self.argv, f"+{line}", str(path)]
+        if line is not None and self.name in ("code", "codium", "code-insiders"):
+            return [*self.argv, "--goto", f"{path}:{line}"]
+        return [*self.argv, str(path)]
+
+
+def find_editor(environ: dict[str, str] | None = None) -> Editor:
+    """$VISUAL, then $EDITOR, then a sensible fallback found on PATH."""
+    env = os.environ if environ is None else environ
+    for name in ("VISUAL", "EDITOR"):
+        value = env.get(name, "").strip()
+        if value:
+            try:
+                argv = shlex.split(value, posix=os.name != "nt")
+            except ValueError as err:
+                raise AuthoringError(f"${name} is not a command I can run ({err}): {value}") from None
+            if argv:
+                return Editor(tuple(argv))
+    fallbacks = ("notepad",) if sys.platform == "win32" else FALLBACK_EDITORS
+    for candidate in fallbacks:
+        found = shutil.which(candidate)
+        if found:
+            return Editor((found,))
+    raise AuthoringError("no editor found: set $EDITOR (for example: export EDITOR=nano)")
