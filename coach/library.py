@@ -7,6 +7,7 @@ bad file never stops the rest from loading.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -114,6 +115,26 @@ def _mark_duplicate_ids(entries: list[LibraryEntry]) -> list[LibraryEntry]:
         problem = Problem(entry.path, 1, 1, "id", f"'{entry.id}' is also the id of {others}; each routine needs its own id")
         result.append(LibraryEntry(entry.id, USER, entry.path, None, entry.problems + (problem,)))
     return result
+
+
+def folder_signature(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """What changes when a routine file in ``folder`` is added, changed or
+    removed: (name, mtime in ns, size) of each, sorted. Cheap enough to poll
+    every couple of seconds (a stat per file, nothing read)."""
+    found = []
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.startswith(".") or not entry.name.endswith(ROUTINE_SUFFIXES):
+                    continue
+                try:
+                    info = entry.stat()
+                except OSError:  # removed between the listing and the stat
+                    continue
+                found.append((entry.name, info.st_mtime_ns, info.st_size))
+    except OSError:
+        return ()
+    return tuple(sorted(found))
 
 
 def load_library(user_folder: Path | None) -> Library:

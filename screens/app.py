@@ -22,7 +22,7 @@ from coach.config import LoadedConfig, load_config, save_theme
 from coach.desktop import notify_desktop
 from coach.durations import format_duration
 from coach.instance import InstanceLock
-from coach.library import Library, load_library
+from coach.library import Library, folder_signature, load_library
 from coach.model import Routine
 from coach.paths import Paths, resolve_paths
 from coach.recorder import close_dead_sessions
@@ -32,6 +32,10 @@ from coach.sitting import BreakEvent, Mode, SitTimer, pause_choices
 from coach.store import SessionRecord, Store, StoreError, open_store
 from screens.break_prompt import BreakPromptScreen
 from screens.commands import RoutineCommands
+
+
+#: How often the user routine folder is checked for added, changed or removed files.
+ROUTINE_POLL_SECONDS = 2.0
 
 
 @dataclass
@@ -90,6 +94,8 @@ class CoachApp(App[int]):
         self.call_after_refresh(_resume_gc)
         self.call_after_refresh(self.sit_poll)  # after the first frame, not before it
         self._sit_interval = self.set_interval(1.0, self.sit_poll)
+        self._routines_seen = folder_signature(self.services.paths.routines_dir)
+        self.set_interval(ROUTINE_POLL_SECONDS, self.check_routine_folder)
         for problem in self.services.config.problems:
             self.notify(problem, title="Settings", severity="warning", markup=False, timeout=12)
         if self.services.store_problem:
@@ -291,6 +297,23 @@ class CoachApp(App[int]):
         if event is not None:
             self.record_break(event)
         self.sit_poll()
+
+    def check_routine_folder(self) -> None:
+        """Reload the library when a file in the user folder was added, changed
+        or removed. A routine being played keeps the Routine it started with."""
+        seen = folder_signature(self.services.paths.routines_dir)
+        if seen == self._routines_seen:
+            return
+        self._routines_seen = seen
+        old = self.services.library
+        self.services.library = load_library(self.services.paths.routines_dir)
+        for notice in set(self.services.library.notices) - set(old.notices):
+            self.notify(notice, title="Routines", markup=False)
+        from screens.home import HomeScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, HomeScreen):
+                screen.routines_changed()
 
     def show_progress(self) -> None:
         """Open the progress screen (from home's `p` or the palette)."""

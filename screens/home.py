@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from coach.durations import format_duration
 from coach.library import LibraryEntry
@@ -105,6 +105,19 @@ class HomeScreen(Screen[None]):
             return
         first = next((i for i, o in enumerate(options) if not o.disabled), None)
         option_list.highlighted = first
+
+    def routines_changed(self) -> None:
+        """The library was reloaded: refill the list, keeping the filter and,
+        when it is still there, the highlighted routine."""
+        option_list = self.query_one("#routines", OptionList)
+        highlighted = option_list.highlighted_option
+        keep = highlighted.id if highlighted is not None else None
+        self.fill_list(self.query_one("#filter", Input).value)
+        if keep is not None:
+            try:
+                option_list.highlighted = option_list.get_option_index(keep)
+            except OptionDoesNotExist:  # it was removed, or its id changed
+                pass
 
     def _prompt(self, entry: LibraryEntry) -> Content:
         routine = entry.routine

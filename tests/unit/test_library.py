@@ -61,3 +61,23 @@ def test_two_user_files_with_one_id_are_both_errors(tmp_path: Path) -> None:
     assert len(twins) == 2 and not any(e.ok for e in twins)
     assert all("is also the id of" in str(e.problems[-1]) for e in twins)
     assert library.get("twin").ok is False
+
+
+def test_folder_signature_changes_when_a_routine_file_does(tmp_path) -> None:
+    import os
+
+    from coach.library import folder_signature
+
+    assert folder_signature(tmp_path / "missing") == ()
+    (tmp_path / "notes.txt").write_text("x")
+    (tmp_path / ".hidden.yaml").write_text("x")
+    assert folder_signature(tmp_path) == ()
+    (tmp_path / "a.yaml").write_text("id: a\n")
+    first = folder_signature(tmp_path)
+    assert [name for name, *_ in first] == ["a.yaml"]
+    os.utime(tmp_path / "a.yaml", ns=(1, 1))
+    assert folder_signature(tmp_path) != first
+    (tmp_path / "b.yml").write_text("id: b\n")
+    assert [name for name, *_ in folder_signature(tmp_path)] == ["a.yaml", "b.yml"]
+    (tmp_path / "a.yaml").unlink()
+    assert [name for name, *_ in folder_signature(tmp_path)] == ["b.yml"]
