@@ -84,6 +84,10 @@ def _days(text: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
+    for stream in (sys.stdout, sys.stderr):
+        # A terminal or pipe that cannot show a character gets '?', not a traceback.
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
     parser = build_parser()
     args = parser.parse_args(argv)
     paths = resolve_paths()
@@ -414,9 +418,13 @@ def _open_history(paths: Paths):  # type: ignore[no-untyped-def]
     if not paths.history_file.exists():
         return None
     try:
-        return open_store(paths.history_file)
+        store = open_store(paths.history_file)
     except StoreError as err:
         raise UserError(str(err)) from None
+    if store.recovered_from is not None:
+        print(f"coach: the history could not be read, so it was moved to {printable(store.recovered_from)}"
+              " and a new one was started; nothing was deleted", file=sys.stderr)
+    return store
 
 
 def _wants_color() -> bool:

@@ -5,7 +5,8 @@ formats. Times are given as the local date and time the person lived, their
 UTC offset then, and UTC. Rows are streamed from the store, never all held in
 memory. In CSV, a text cell that a spreadsheet would run as a formula (it
 starts with ``=``, ``+``, ``-``, ``@``, tab or carriage return) is prefixed
-with ``'``: routine titles come from shared files.
+with ``'``: routine titles come from shared files. Control characters in
+text cells are escaped (as everywhere Coach prints text from files).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from datetime import date, datetime, timezone
 from typing import IO, Any
 
 from coach import __version__
+from coach.sanitize import printable
 from coach.store import BreakRecord, SessionRecord, Store
 
 FORMATS = ("csv", "json")
@@ -68,14 +70,15 @@ def _csv_cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "1" if value else "0"
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return str(value)
+    text = printable(value) if isinstance(value, str) else str(value)
+    if text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
 
 
 def write_csv(store: Store, out: IO[str], first: date | None = None, last: date | None = None) -> int:
     """Sessions, then breaks, each oldest first; returns the number of rows."""
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out)  # RFC 4180: CRLF, fields with CR or LF quoted
     writer.writerow(CSV_COLUMNS)
     rows = 0
     for kind, records in (("session", (session_fields(s) for s in store.iter_sessions(first, last))),

@@ -26,8 +26,16 @@ def atomic_write(path: Path, data: str | bytes, *, mode: int = 0o644, durable: b
 def atomic_stream(path: Path, *, mode: int = 0o600) -> Iterator[IO[str]]:
     """A text file to write bit by bit, that appears at ``path`` whole when the
     block ends (and not at all if it raises). The folder must exist. Private
-    (0600) by default: what is streamed here is the user's history."""
-    with _atomic(path, "w", mode=mode, durable=True) as handle:
+    (0600) by default: what is streamed here is the user's history.
+
+    A symlink is followed; a target that exists and is not a regular file (a
+    FIFO, ``/dev/stdout``) is written to directly, never replaced."""
+    target = Path(os.path.realpath(path))
+    if target.exists() and not target.is_file():
+        with open(target, "w", encoding="utf-8", newline="") as handle:
+            yield handle
+        return
+    with _atomic(target, "w", mode=mode, durable=True) as handle:
         yield handle
 
 

@@ -258,7 +258,7 @@ def summary_lines(report: Report) -> list[str]:
         outcomes = [f"{s.completed} completed"]
         others = s.sessions - s.completed
         if others:
-            outcomes.append(f"{others} stopped or interrupted")
+            outcomes.append(f"{others} not completed")
         lines.append(f"Routines: {_plural(s.sessions, 'session')}, "
                      f"{format_duration(s.active_seconds) if s.active_seconds else '0s'}"
                      f" ({', '.join(outcomes)})")

@@ -23,6 +23,7 @@ from textual_plotext import PlotextPlot
 
 from coach.charts import CHARTS, Palette
 from coach.stats import EMPTY_TEXT, RANGES, ROUTINE_COLUMNS, Report, build_report, range_label, routine_rows, summary_lines
+from coach.sanitize import printable
 from coach.store import StoreError
 from screens.widgets.heatmap import Heatmap
 from screens.widgets.sit_line import SitLine
@@ -65,6 +66,7 @@ class ProgressScreen(Screen[None]):
         super().__init__()
         self.days = days
         self.report: Report | None = None
+        self._plots: list[PlotextPlot] = []
 
     @property
     def coach(self) -> CoachApp:
@@ -93,7 +95,16 @@ class ProgressScreen(Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = "Progress"
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+        self._plots = list(self.query(PlotextPlot))
         self.show()
+
+    def on_unmount(self) -> None:
+        # The signal keeps its subscribers until it next fires: let go of this
+        # screen and its plots now, or every visit would stay in memory.
+        signal = self.app.theme_changed_signal
+        signal.unsubscribe(self)
+        for plot in self._plots:  # already out of the DOM here: query() finds none
+            signal.unsubscribe(plot)
 
     def on_resize(self) -> None:
         self.query_one("#charts").set_class(self.size.width >= WIDE, "wide")
@@ -157,7 +168,7 @@ class ProgressScreen(Screen[None]):
             table.add_column(column, key=column)
         for row in routine_rows(report):
             # Titles come from routine files: Text is never parsed as markup.
-            table.add_row(Text(row[0]), *(Text(cell, justify="right") for cell in row[1:]))
+            table.add_row(Text(printable(row[0])), *(Text(cell, justify="right") for cell in row[1:]))
         self.query_one("#routines-title").display = bool(report.routines)
         table.display = bool(report.routines)
 

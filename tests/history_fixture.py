@@ -5,6 +5,8 @@ dates are the ones a person in London lived. "Today" is Friday 2026-11-20.
 
 What is in it (the tests work the expected figures out from this list):
 
+- 2026-07-10 00:30 BST: 'Hip and back stretch' completed (10 min, no pain
+  check): its UTC date is 07-09, its local date 07-10.
 - 2026-10-01 .. 10-07: one completed 'Hip and back stretch' (10 min) a day,
   pain 6 -> 4: the best streak, 7 days.
 - 2026-10-25, the day the clocks go back: 'Hip and back stretch' at 01:30 BST
@@ -70,6 +72,8 @@ def fill(path: Path) -> None:
                                      active_seconds=seconds, phase_index=4, pain_after=after,
                                      stop_reason=reason)
 
+        session(at(2026, 7, 10, 0, 30), "hip-and-back-stretch", "Hip and back stretch",
+                600, "completed", None, None)
         for day in range(1, 8):
             session(at(2026, 10, day, 18, 0), "hip-and-back-stretch", "Hip and back stretch",
                     600, "completed", 6, 4)

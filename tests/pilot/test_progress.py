@@ -140,14 +140,31 @@ async def test_routine_titles_are_shown_literally(build, coach_home) -> None:
     with open_store(path, clock=lambda: history_fixture.NOW) as store:
         sid = store.start_session("evil", "[@click=app.quit]Evil[/] [b]x", 1)
         store.finish_session(sid, outcome="completed", steps_done=1, active_seconds=60, phase_index=1)
+        sid = store.start_session("bell", "Bell\x1b]0;pwned\x07", 1)
+        store.finish_session(sid, outcome="completed", steps_done=1, active_seconds=60, phase_index=1)
     app = build()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("p")
         await pilot.pause()
         table = app.screen.query_one("#routine-totals", DataTable)
-        assert str(table.get_row_at(0)[0]) == "[@click=app.quit]Evil[/] [b]x"
+        cells = {str(table.get_row_at(n)[0]) for n in range(table.row_count)}
+        assert "[@click=app.quit]Evil[/] [b]x" in cells
+        assert not any("\x1b" in c or "\x07" in c for c in cells)
         app.screen.query_one("#progress-body").scroll_end(animate=False)
         await pilot.pause()
         await pilot.click("#routine-totals", offset=(3, 1))
         await pilot.pause()
         assert app.is_running and isinstance(app.screen, ProgressScreen)
+
+
+async def test_closed_progress_screens_let_go_of_the_theme_signal(build, with_history) -> None:
+    app = build()
+    async with app.run_test(size=SIZE) as pilot:
+        before = len(app.theme_changed_signal._subscriptions)
+        for _ in range(3):
+            await pilot.press("p")
+            await pilot.pause()
+            assert len(app.theme_changed_signal._subscriptions) > before
+            await pilot.press("escape")
+            await pilot.pause()
+        assert len(app.theme_changed_signal._subscriptions) == before

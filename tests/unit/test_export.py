@@ -73,7 +73,7 @@ def test_csv_round_trip_every_record_once_with_its_values(history: Path) -> None
         count = write_csv(store, out)
     records = list(csv.DictReader(io.StringIO(out.getvalue())))
     sessions, breaks = rows(history, "sessions"), rows(history, "breaks")
-    assert count == len(records) == len(sessions) + len(breaks) == 19 + 8
+    assert count == len(records) == len(sessions) + len(breaks) == 20 + 8
     got_sessions = [r for r in records if r["record"] == "session"]
     got_breaks = [r for r in records if r["record"] == "break"]
     assert sorted(int(r["id"]) for r in got_sessions) == sorted(sessions)
@@ -117,7 +117,7 @@ def test_empty_history_exports_headers_and_empty_lists(tmp_path: Path) -> None:
     with open_store(tmp_path / "h.sqlite3") as store:
         out = io.StringIO()
         assert write_csv(store, out) == 0
-        assert out.getvalue() == ",".join(CSV_COLUMNS) + "\n"
+        assert out.getvalue() == ",".join(CSV_COLUMNS) + "\r\n"
         out = io.StringIO()
         write_json(store, out)
     data = json.loads(out.getvalue())
@@ -149,8 +149,8 @@ def test_cli_export_to_a_file_is_private_and_whole(history: Path, tmp_path: Path
     target = tmp_path / "for-physio.json"
     code, out, err = run(capsys, "export", "--output", str(target))
     assert code == 0 and out == ""
-    assert err == f"wrote 27 records to {target}\n"
-    assert len(json.loads(target.read_text())["sessions"]) == 19
+    assert err == f"wrote 28 records to {target}\n"
+    assert len(json.loads(target.read_text())["sessions"]) == 20
     assert target.stat().st_mode & 0o777 == 0o600
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
     code, out, _ = run(capsys, "export", "--format", "csv", "--output", str(target))
@@ -158,10 +158,48 @@ def test_cli_export_to_a_file_is_private_and_whole(history: Path, tmp_path: Path
 
 
 def test_cli_export_days_limits_the_range(history: Path, capsys) -> None:
-    code, out, _ = run(capsys, "export", "--days", "3")  # today is the real today, after the fixture
-    assert code == 0 and out.splitlines()[0] == ",".join(CSV_COLUMNS)
-    code, out, _ = run(capsys, "export", "--days", "3660")
-    assert len(out.splitlines()) == 1 + 27
+    from datetime import date
+
+    today = date.today()  # the CLI's today is the real one
+    for days in (30, 200, 3660):
+        code, out, _ = run(capsys, "export", "--days", str(days))
+        first = (today - timedelta(days=days - 1)).isoformat()
+        expected = {("session", str(i)) for i, r in rows(history, "sessions").items() if r["local_date"] >= first}
+        expected |= {("break", str(i)) for i, r in rows(history, "breaks").items() if r["local_date"] >= first}
+        got = {(r["record"], r["id"]) for r in csv.DictReader(io.StringIO(out))}
+        assert code == 0 and got == expected
+
+
+def test_cli_export_follows_a_symlink_and_keeps_it(history: Path, tmp_path: Path, capsys) -> None:
+    real = tmp_path / "real.csv"
+    real.write_text("old")
+    link = tmp_path / "link.csv"
+    link.symlink_to(real)
+    assert run(capsys, "export", "--output", str(link))[0] == 0
+    assert link.is_symlink() and real.read_text().startswith("record,")
+
+
+def test_cli_export_escapes_control_characters(tmp_path: Path, coach_home: Path, capsys) -> None:
+    path = resolve_paths().history_file
+    with open_store(path) as store:
+        sid = store.start_session("evil", "Evil\x1b]0;pwned\x07\rtitle", 1)
+        store.finish_session(sid, outcome="completed", steps_done=1, active_seconds=60, phase_index=1)
+    code, out, _ = run(capsys, "export")
+    assert code == 0 and "\x1b" not in out and "\x07" not in out
+    (row,) = csv.DictReader(io.StringIO(out))
+    assert row["routine_title"].startswith("Evil")
+
+
+def test_cli_on_a_terminal_that_cannot_show_unicode(history: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PYTHONIOENCODING="ascii")
+    done = subprocess.run([sys.executable, "-m", "coach", "stats"], env=env, capture_output=True, text=True,
+                          encoding="ascii", errors="replace")
+    assert done.returncode == 0 and "Traceback" not in done.stderr
+    assert "Coach progress" in done.stdout
 
 
 def test_cli_export_errors_are_one_line(history: Path, tmp_path: Path, capsys) -> None:
@@ -196,5 +234,7 @@ def test_cli_stats_on_a_corrupt_history_is_one_line_and_keeps_the_file(coach_hom
     path.write_bytes(b"this is not a database" * 100)
     code, out, err = run(capsys, "stats")
     assert code == 0 and "Nothing recorded yet." in out  # moved aside, a fresh one opened
+    assert err.startswith("coach: the history could not be read, so it was moved to ")
+    assert err.endswith("nothing was deleted\n") and len(err.splitlines()) == 1
     kept = list(path.parent.glob("history.sqlite3.broken-*"))
     assert len(kept) == 1 and kept[0].read_bytes() == b"this is not a database" * 100

@@ -55,6 +55,17 @@ def test_a_session_across_midnight_belongs_to_the_day_it_started(store) -> None:
     assert day(r, date(2026, 11, 15)).sessions.active_seconds == 30  # only the short desk break
 
 
+def test_days_are_local_dates_not_utc_dates(store) -> None:
+    # 00:30 BST on 10 July is 23:30 UTC on 9 July.
+    assert store.daily_sessions(date(2026, 7, 9), date(2026, 7, 10)) == {
+        date(2026, 7, 10): DaySessions(1, 1, 600, 0, 0, 0, 0)}
+    assert store.practice_streaks(date(2026, 7, 10)) == (1, 1)
+    assert store.practice_streaks(date(2026, 7, 9)) == (0, 0)
+    r = build_report(store, fx.TODAY, 365)
+    assert [b.first for b in r.buckets if b.sessions.sessions and b.last < date(2026, 10, 1)] == [date(2026, 7, 6)]
+    assert dict(r.heatmap)[date(2026, 7, 10)] == 600 and dict(r.heatmap)[date(2026, 7, 9)] == 0
+
+
 def test_missing_pain_scores_leave_no_average(store) -> None:
     r = build_report(store, fx.TODAY, 30)
     no_scores = day(r, date(2026, 11, 18))
@@ -123,7 +134,7 @@ def test_summary_lines(store) -> None:
     lines = summary_lines(build_report(store, fx.TODAY, 30))
     assert lines == [
         "Streak: 5 days with a routine (best 7 days)",
-        "Routines: 12 sessions, 56m30s (9 completed, 3 stopped or interrupted)",
+        "Routines: 12 sessions, 56m30s (9 completed, 3 not completed)",
         "Pain (0-10): 4.6 before, 3.5 after on average (8 before, 6 after rated)",
         "Desk breaks: 2 taken, 2 snoozed, 1 skipped, 1 already moved, 1 missed, 1 natural",
         "Sitting: longest 1h6m40s, average 32m55s before a break",
