@@ -55,13 +55,18 @@ def with_history(coach_home):
     history_fixture.fill(path)
 
 
-def open_progress(*keys: str, theme: str | None = None):
+def open_progress(*keys: str, theme: str | None = None, charts: bool = False):
     async def run_before(pilot) -> None:
         if theme:
             pilot.app.theme = theme
         await pilot.pause()
         await pilot.press("p", *keys)
         await pilot.pause()
+        if charts:  # scrolled without animation, so the frame does not depend on timing
+            pilot.app.screen.query_one("#charts").scroll_visible(animate=False, top=True)
+            await pilot.pause()
+            await pilot.wait_for_scheduled_animations()
+            await pilot.pause()
 
     return run_before
 
@@ -72,12 +77,15 @@ def test_progress_top(snap_compare, build, with_history, size) -> None:
 
 
 def test_progress_charts_wide_dark(snap_compare, build, with_history) -> None:
-    assert snap_compare(build(), terminal_size=(120, 40), run_before=open_progress("pagedown"))
+    assert snap_compare(build(), terminal_size=(120, 40), run_before=open_progress(charts=True))
 
 
-def test_progress_charts_year_light(snap_compare, build, with_history) -> None:
+def test_progress_charts_light(snap_compare, build, with_history) -> None:
+    # 30 days: with 365 days, plotext places a tick label one column apart
+    # from one Python process to the next (cause not found), so that frame is
+    # not repeatable; tests/pilot/test_progress.py covers the 365-day figures.
     assert snap_compare(build(), terminal_size=(80, 24),
-                        run_before=open_progress("4", "pagedown", theme="textual-light"))
+                        run_before=open_progress(theme="textual-light", charts=True))
 
 
 def test_progress_empty(snap_compare, build) -> None:
