@@ -30,3 +30,13 @@ def build(coach_home: Path, clock: FakeClock):
         return make_app(paths, start_routine=start_routine, monotonic=clock, wall=fixed_wall)
 
     return _build
+
+
+@pytest.fixture
+def with_history(coach_home: Path) -> None:
+    """The hand-checked fixture history (tests/history_fixture.py) in COACH_HOME."""
+    import history_fixture
+
+    path = resolve_paths().history_file
+    path.parent.mkdir(parents=True, exist_ok=True)
+    history_fixture.fill(path)

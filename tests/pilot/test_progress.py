@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import date
 
 import history_fixture
-import pytest
 from pilot_helpers import SIZE
 from textual.color import Color
 from textual.widgets import DataTable, Static, Tabs
@@ -18,13 +17,6 @@ from coach.stats import build_report
 from coach.store import open_store
 from screens.home import HomeScreen
 from screens.progress import ProgressScreen
-
-
-@pytest.fixture
-def with_history(coach_home) -> None:
-    path = resolve_paths().history_file
-    path.parent.mkdir(parents=True, exist_ok=True)
-    history_fixture.fill(path)
 
 
 def summary(screen) -> str:

@@ -43,18 +43,6 @@ def test_finish(snap_compare, build, clock, size) -> None:
     assert snap_compare(build(), terminal_size=size, run_before=complete_the_desk_break)
 
 
-@pytest.fixture
-def with_history(coach_home):
-    """The hand-checked fixture history (tests/history_fixture.py)."""
-    import history_fixture
-
-    from coach.paths import resolve_paths
-
-    path = resolve_paths().history_file
-    path.parent.mkdir(parents=True, exist_ok=True)
-    history_fixture.fill(path)
-
-
 def open_progress(*keys: str, theme: str | None = None, charts: bool = False):
     async def run_before(pilot) -> None:
         if theme:
