@@ -27,6 +27,8 @@ DAILY_UP_TO = 31
 HEATMAP_WEEKS = 53
 #: Heatmap levels: minutes of routines at or above each threshold.
 HEAT_THRESHOLDS = (1, 10, 20, 30)
+#: Row labels of the heatmap, Monday first (every other day named).
+HEAT_ROW_LABELS = ("Mon", "", "Wed", "", "Fri", "", "Sun")
 
 #: Answers that end a sitting bout (a new one starts after them).
 BOUT_ENDING = (Answer.TAKEN.value, Answer.ALREADY.value, Answer.NATURAL.value)
@@ -260,7 +262,7 @@ def summary_lines(report: Report) -> list[str]:
         if others:
             outcomes.append(f"{others} not completed")
         lines.append(f"Routines: {_plural(s.sessions, 'session')}, "
-                     f"{format_duration(s.active_seconds) if s.active_seconds else '0s'}"
+                     f"{format_duration(s.active_seconds)}"
                      f" ({', '.join(outcomes)})")
     else:
         lines.append("Routines: none in this range")
@@ -274,9 +276,9 @@ def summary_lines(report: Report) -> list[str]:
         lines.append("Desk breaks: " + ", ".join(counts))
         parts = []
         if total.longest_bout is not None:
-            parts.append(f"longest {format_duration(total.longest_bout) if total.longest_bout else '0s'}")
+            parts.append(f"longest {format_duration(total.longest_bout)}")
         if total.average_bout is not None:
-            parts.append(f"average {format_duration(round(total.average_bout)) or '0s'} before a break")
+            parts.append(f"average {format_duration(round(total.average_bout))} before a break")
         lines.append("Sitting: " + ", ".join(parts))
     else:
         lines.append("Desk breaks: none in this range")
@@ -291,7 +293,7 @@ def routine_rows(report: Report) -> list[tuple[str, str, str, str, str]]:
         if t.pain_change_n:
             change = f"{t.pain_change_sum / t.pain_change_n:+.1f}"
         rows.append((t.title, str(t.sessions), str(t.completed),
-                     format_duration(t.active_seconds) if t.active_seconds else "0s", change))
+                     format_duration(t.active_seconds), change))
     return rows
 
 

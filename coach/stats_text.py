@@ -13,6 +13,7 @@ from coach.charts import CHARTS, TERMINAL, Palette
 from coach.sanitize import printable
 from coach.stats import (
     EMPTY_TEXT,
+    HEAT_ROW_LABELS,
     ROUTINE_COLUMNS,
     Report,
     heatmap_weeks,
@@ -24,7 +25,6 @@ from coach.stats import (
 
 #: Heatmap cells by level: nothing, then four shades.
 HEAT_CHARS = "·░▒▓█"
-DAY_NAMES = ("Mon", "", "Wed", "", "Fri", "", "Sun")
 CHART_HEIGHT = 14
 #: The pain chart needs a row for each score 0..10 plus its frame.
 PAIN_HEIGHT = 17
@@ -38,7 +38,7 @@ def heatmap_lines(heatmap: tuple[tuple[date, int], ...], width: int) -> list[str
     lines = [" " * label + month_row(weeks)]
     for row in range(7):
         cells = [HEAT_CHARS[w.levels[row]] if row < len(w.levels) else " " for w in weeks]
-        lines.append(f"{DAY_NAMES[row]:<{label}}" + "".join(cells).rstrip())
+        lines.append(f"{HEAT_ROW_LABELS[row]:<{label}}" + "".join(cells).rstrip())
     lines.append(" " * label + "less " + HEAT_CHARS + " more  (minutes of routines a day: 0, 1+, 10+, 20+, 30+)")
     return lines
 

@@ -9,9 +9,8 @@ from textual.color import Color
 from textual.content import Content, Span
 from textual.widget import Widget
 
-from coach.stats import HEAT_THRESHOLDS, heatmap_weeks, month_row
+from coach.stats import HEAT_ROW_LABELS, HEAT_THRESHOLDS, heatmap_weeks, month_row
 
-DAY_NAMES = ("Mon", "", "Wed", "", "Fri", "", "Sun")
 LABEL = 4
 CELL = "■ "
 EMPTY = "· "
@@ -51,7 +50,7 @@ class Heatmap(Widget):
         muted = self.app.theme_variables["text-muted"]
         lines = [Content(" " * LABEL + month_row(weeks, cell))]
         for row in range(7):
-            text, spans = f"{DAY_NAMES[row]:<{LABEL}}", []
+            text, spans = f"{HEAT_ROW_LABELS[row]:<{LABEL}}", []
             for week in weeks:
                 if row >= len(week.levels):
                     text += " " * cell
