@@ -21,7 +21,9 @@ from pathlib import Path
 
 from coach.fileio import atomic_write
 from coach.library import BUILTIN, Library, LibraryEntry
-from coach.routines import ID_PATTERN, MAX_ID, RoutineError, parse_routine
+from coach.model import Routine
+from coach.routines import ID_PATTERN, MAX_ID, Problem, RoutineError, parse_routine
+from coach.yamlsafe import MAX_BYTES
 
 SCHEMA_FILE = "coach-routine.schema.json"
 SCHEMA_LINE = f"# yaml-language-server: $schema=./{SCHEMA_FILE}"
@@ -199,3 +201,64 @@ def find_editor(environ: dict[str, str] | None = None) -> Editor:
         if found:
             return Editor((found,))
     raise AuthoringError("no editor found: set $EDITOR (for example: export EDITOR=nano)")
+
+
+# --- the app's editor screen ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EditTarget:
+    """What the app's editor works on: the text to start from, and where a save goes.
+
+    A built-in routine is never written: its text is copied, and the save goes
+    to ``<user folder>/<id>.yaml``, where it replaces the built-in one.
+    """
+
+    routine_id: str  # the file name's stem, which the routine's id must equal
+    path: Path  # where ctrl+s writes
+    text: str  # the text to start from
+    from_builtin: bool
+
+    def check(self, text: str) -> tuple[Routine | None, tuple[Problem, ...]]:
+        """The routine ``text`` would give when saved here, or its problems."""
+        try:
+            return parse_routine(text, str(self.path), expect_id=self.routine_id), ()
+        except RoutineError as err:
+            return None, err.problems
+
+    def on_disk(self) -> str | None:
+        """The file's text now (None when it does not exist or cannot be read)."""
+        try:
+            return self.path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def save(self, text: str) -> EditTarget:
+        """Write ``text`` whole (atomically); the target to keep editing."""
+        folder = self.path.parent
+        folder.mkdir(parents=True, exist_ok=True)
+        if not (folder / SCHEMA_FILE).exists():
+            write_schema(folder)  # the first line of a copy points at it
+        atomic_write(self.path, text)
+        return EditTarget(self.routine_id, self.path, text, from_builtin=False)
+
+
+def edit_target(entry: LibraryEntry, folder: Path) -> EditTarget:
+    """The editor's target for a routine (valid or broken) from the library."""
+    if entry.origin == BUILTIN:
+        return EditTarget(entry.id, folder / f"{entry.id}.yaml", with_schema_line(source_text(entry)), True)
+    path = Path(entry.path)
+    if path.is_dir() or path.suffix not in (".yaml", ".yml"):
+        raise AuthoringError(f"{path} is not a routine file")
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise AuthoringError(f"cannot read {path}: {err.strerror or err}") from None
+    if len(data) > MAX_BYTES:
+        raise AuthoringError(f"{path} is larger than {MAX_BYTES // 1024} KiB; open it with 'coach edit {path.stem}'")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise AuthoringError(f"{path} is not UTF-8 text (byte {err.start + 1});"
+                             f" open it with 'coach edit {path.stem}'") from None
+    return EditTarget(path.stem, path, text, False)

@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import NoReturn, Sequence
 
 from coach import __version__
-from coach.durations import format_clock, format_duration
+from coach.durations import format_duration
 from coach.library import Library, LibraryEntry, load_library
-from coach.model import Routine, Step
+from coach.model import Routine
 from coach.paths import Paths, resolve_paths
 from coach.routines import RoutineError, read_routine_file
 from coach.sanitize import printable
-from coach.timeline import Timeline, build_timeline, describe_step
+from coach.plan_text import render_plan
+from coach.timeline import build_timeline
 
 
 class UserError(Exception):
@@ -228,63 +229,6 @@ def cmd_show(args: argparse.Namespace, paths: Paths) -> int:
     for line in render_plan(routine, timeline):
         _out(printable(line))
     return 0
-
-
-def render_plan(routine: Routine, timeline: Timeline) -> list[str]:
-    """The routine's plan as lines of plain text (not yet sanitized)."""
-    lines = [f"{routine.title}  ({routine.id}, {routine.category.value})", ""]
-    lines += [f"  {line}" for line in routine.summary.splitlines()]
-    waits = sum(1 for p in timeline.phases if p.waits)
-    total = f"Timed length: {format_duration(timeline.total)}"
-    if waits:
-        total += f", plus {waits} step{'s' if waits != 1 else ''} that wait{'s' if waits == 1 else ''} for you"
-    lines += ["", total]
-    if routine.equipment:
-        lines.append("Equipment: " + ", ".join(routine.equipment))
-    for heading, items in (
-        ("Cautions", routine.cautions),
-        ("Do not use if", routine.do_not_use_if),
-        ("Stop if", routine.stop_if),
-    ):
-        if items:
-            lines += ["", f"{heading}:"] + [f"  - {item}" for item in items]
-    lines += ["", "Plan:"]
-    shown_rounds: tuple[tuple[int, int], ...] = ()
-    last_key = None
-    for phase in timeline.phases:
-        if phase.rounds != shown_rounds and phase.rounds:
-            depth = len(phase.rounds)
-            round_number, times = phase.rounds[-1]
-            repeat = _enclosing_repeat(routine, phase.step_path)
-            named = f": {repeat.title}" if repeat is not None and repeat.title else ""
-            lines.append(f"  {'  ' * (depth - 1)}Round {round_number} of {times}{named}")
-        shown_rounds = phase.rounds
-        key = (phase.step_path, phase.rounds)
-        if key == last_key:
-            continue
-        last_key = key
-        indent = "  " * (len(phase.rounds) + 1)
-        group = [p for p in timeline.phases if (p.step_path, p.rounds) == key]
-        seconds = sum(p.duration or 0 for p in group)
-        when = format_clock(phase.start).rjust(6)
-        length = format_duration(seconds) if any(p.duration is not None for p in group) else "waits for you"
-        detail = describe_step(phase.step)
-        number = phase.step_label if "." in phase.step_label else phase.step_label + "."
-        title = f"{number} {phase.step.title}"
-        lines.append(f"{when}{indent}{title}" + (f" ({detail})" if detail else "") + f"  [{length}]")
-    lines += ["", f"Total: {format_duration(timeline.total)}"]
-    if routine.sources:
-        lines += ["", "Sources:"] + [f"  - {s}" for s in routine.sources]
-    return lines
-
-
-def _enclosing_repeat(routine: Routine, step_path: tuple[int, ...]) -> Step | None:
-    """The innermost repeat step that holds the step at ``step_path``."""
-    steps, found = routine.steps, None
-    for number in step_path[:-1]:
-        found = steps[number - 1]
-        steps = found.steps
-    return found
 
 
 def cmd_validate(args: argparse.Namespace, paths: Paths) -> int:

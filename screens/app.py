@@ -22,7 +22,7 @@ from coach.config import LoadedConfig, load_config, save_theme
 from coach.desktop import notify_desktop
 from coach.durations import format_duration
 from coach.instance import InstanceLock
-from coach.library import Library, folder_signature, load_library
+from coach.library import Library, LibraryEntry, folder_signature, load_library
 from coach.model import Routine
 from coach.paths import Paths, resolve_paths
 from coach.recorder import close_dead_sessions
@@ -314,6 +314,18 @@ class CoachApp(App[int]):
         for screen in self.screen_stack:
             if isinstance(screen, HomeScreen):
                 screen.routines_changed()
+
+    def edit_routine(self, entry: LibraryEntry) -> None:
+        """Open a routine in the editor screen (a built-in one as a copy to save)."""
+        from coach.authoring import AuthoringError, edit_target
+        from screens.editor import EditorScreen
+
+        try:
+            target = edit_target(entry, self.services.paths.routines_dir)
+        except AuthoringError as err:
+            self.notify(str(err), title="Edit", severity="error", markup=False, timeout=10)
+            return
+        self.push_screen(EditorScreen(target))
 
     def show_progress(self) -> None:
         """Open the progress screen (from home's `p` or the palette)."""

@@ -58,6 +58,7 @@ class HomeScreen(Screen[None]):
         Binding("slash", "filter", "Filter", id="home.filter", priority=True),
         Binding("b", "desk_break", "Desk break", id="home.desk_break"),
         Binding("p", "progress", "Progress", id="home.progress"),
+        Binding("e", "edit", "Edit", id="home.edit"),
         Binding("escape", "clear_filter", "Clear filter", id="home.clear_filter", show=False),
     ]
 
@@ -146,7 +147,7 @@ class HomeScreen(Screen[None]):
             detail.update(join_blocks([
                 literal(f"{entry.path} has problems and cannot be used until they are fixed:", "bold"),
                 Content("\n").join(literal(str(p)) for p in entry.problems),
-                Content("Fix the file and restart Coach, or run: coach validate"),
+                Content("Press e to fix it here, or change the file in any editor: Coach notices."),
             ]))
             return
         entry = library.get(option_id)
@@ -188,6 +189,21 @@ class HomeScreen(Screen[None]):
 
     def action_desk_break(self) -> None:
         self.coach.start_routine(DESK_BREAK_ID)
+
+    def action_edit(self) -> None:
+        option_list = self.query_one("#routines", OptionList)
+        option = option_list.highlighted_option
+        if option is None or option.id is None:
+            self.notify("Pick a routine to edit first.", severity="warning")
+            return
+        library = self.coach.services.library
+        if option.id.startswith(BROKEN_PREFIX):
+            path = option.id[len(BROKEN_PREFIX):]
+            entry = next((e for e in library.broken if e.path == path), None)
+        else:
+            entry = library.get(option.id)
+        if entry is not None:
+            self.coach.edit_routine(entry)
 
     def action_progress(self) -> None:
         self.coach.show_progress()

@@ -78,3 +78,20 @@ def test_progress_charts_light(snap_compare, build, with_history) -> None:
 
 def test_progress_empty(snap_compare, build) -> None:
     assert snap_compare(build(), terminal_size=(80, 24), run_before=open_progress())
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_editor_with_a_problem(snap_compare, build, coach_home, monkeypatch, size) -> None:
+    from test_editor import PHYSIO
+
+    monkeypatch.setenv("HOME", str(coach_home.parent))  # the path shows as ~/coach-home/...
+    folder = coach_home / "routines"
+    folder.mkdir(parents=True)
+    (folder / "physio.yaml").write_text(PHYSIO.replace("hold: 10s", "hold: 10 seconds"))
+
+    async def open_the_editor(pilot) -> None:
+        await pilot.pause()
+        await pilot.press("end", "e")
+        await pilot.pause()
+
+    assert snap_compare(build(), terminal_size=size, run_before=open_the_editor)
