@@ -88,8 +88,32 @@ _V3 = (
     "CREATE INDEX breaks_by_day ON breaks (local_date, answer, bout_seconds)",
 )
 
+# v4: flare-ups (issue 7): when one started and ended, and the pain scores
+# given during it (at the start, as updates, and in routines' pain checks).
+_V4 = (
+    """CREATE TABLE flareups (
+        id INTEGER PRIMARY KEY,
+        started_utc TEXT NOT NULL,
+        local_date TEXT NOT NULL,
+        utc_offset_min INTEGER NOT NULL,
+        ended_utc TEXT NULL,
+        recorded_utc TEXT NOT NULL
+    )""",
+    "CREATE INDEX flareups_by_start ON flareups (started_utc)",
+    """CREATE TABLE flareup_pain (
+        id INTEGER PRIMARY KEY,
+        flareup_id INTEGER NOT NULL REFERENCES flareups (id),
+        at_utc TEXT NOT NULL,
+        pain INTEGER NOT NULL CHECK (pain BETWEEN 0 AND 10),
+        source TEXT NOT NULL CHECK (source IN ('start','update','before','after'))
+    )""",
+    "CREATE INDEX flareup_pain_by_flareup ON flareup_pain (flareup_id, at_utc)",
+)
+
 #: Schema migrations; the schema version is ``len(MIGRATIONS)``. Only append.
-MIGRATIONS: list[Migration] = [_V1, _V2, _V3]
+MIGRATIONS: list[Migration] = [_V1, _V2, _V3, _V4]
+
+PAIN_SOURCES = ("start", "update", "before", "after")
 
 BREAK_ANSWERS = tuple(answer.value for answer in Answer)
 
@@ -198,6 +222,26 @@ class BreakRecord:
     @property
     def at_local(self) -> datetime:
         return self.at_utc.astimezone(timezone(timedelta(minutes=self.utc_offset_min)))
+
+
+@dataclass(frozen=True)
+class FlareUpRecord:
+    """One flare-up; times are aware UTC datetimes, ``ended_utc`` None while it lasts."""
+
+    id: int
+    started_utc: datetime
+    local_date: date
+    utc_offset_min: int
+    ended_utc: datetime | None
+
+    @property
+    def started_local(self) -> datetime:
+        return self.started_utc.astimezone(timezone(timedelta(minutes=self.utc_offset_min)))
+
+    @classmethod
+    def _from_row(cls, row: sqlite3.Row) -> FlareUpRecord:
+        return cls(row["id"], _parse_utc(row["started_utc"]), date.fromisoformat(row["local_date"]),  # type: ignore[arg-type]
+                   row["utc_offset_min"], _parse_utc(row["ended_utc"]))
 
 
 @dataclass(frozen=True)
@@ -462,6 +506,74 @@ class Store:
                 (_utc_text(at), at.date().isoformat(), offset, answer, bout, int(bool(prompted))),
             )
             return int(cur.lastrowid)
+
+    # --- flare-ups -------------------------------------------------------------------
+
+    def start_flareup(self, started: datetime, pain: int | None) -> int:
+        """Record a flare-up that began at ``started`` (aware, not in the future)."""
+        _check_pain("pain", pain)
+        if started.tzinfo is None or started.utcoffset() is None:
+            raise ValueError("a flare-up's start must be an aware datetime")
+        now = self._now()
+        if started > now:
+            raise ValueError("a flare-up cannot start in the future")
+        offset = int(started.utcoffset().total_seconds() // 60)  # type: ignore[union-attr]
+        with self._write() as conn:
+            if conn.execute("SELECT 1 FROM flareups WHERE ended_utc IS NULL").fetchone():
+                raise StoreError("a flare-up is already recorded; say it has settled first")
+            cur = conn.execute(
+                "INSERT INTO flareups (started_utc, local_date, utc_offset_min, recorded_utc) VALUES (?, ?, ?, ?)",
+                (_utc_text(started), started.date().isoformat(), offset, _utc_text(now)))
+            flareup_id = int(cur.lastrowid)
+            if pain is not None:
+                conn.execute("INSERT INTO flareup_pain (flareup_id, at_utc, pain, source) VALUES (?, ?, ?, 'start')",
+                             (flareup_id, _utc_text(now), pain))
+            return flareup_id
+
+    def active_flareup(self) -> FlareUpRecord | None:
+        """The flare-up that has not settled yet, if any."""
+        with self._guard() as conn:
+            row = conn.execute("SELECT * FROM flareups WHERE ended_utc IS NULL ORDER BY id DESC LIMIT 1").fetchone()
+        return FlareUpRecord._from_row(row) if row is not None else None
+
+    def end_flareup(self, flareup_id: int) -> None:
+        """The flare-up has settled (now)."""
+        with self._write() as conn:
+            cur = conn.execute("UPDATE flareups SET ended_utc = ? WHERE id = ? AND ended_utc IS NULL",
+                               (_utc_text(self._now()), flareup_id))
+            if cur.rowcount != 1:
+                raise StoreError(f"no flare-up {flareup_id} that has not settled")
+
+    def add_flareup_pain(self, flareup_id: int, pain: int, source: str) -> None:
+        """A pain score given now during the flare-up."""
+        if source not in PAIN_SOURCES:
+            raise ValueError(f"source must be one of {PAIN_SOURCES}, not {source!r}")
+        if _check_pain("pain", pain) is None:
+            raise ValueError("pain must be a whole number from 0 to 10, not None")
+        with self._write() as conn:
+            conn.execute("INSERT INTO flareup_pain (flareup_id, at_utc, pain, source) VALUES (?, ?, ?, ?)",
+                         (flareup_id, _utc_text(self._now()), pain, source))
+
+    def flareup_pains(self, flareup_id: int) -> list[tuple[datetime, int, str]]:
+        """The pain scores given during a flare-up, oldest first."""
+        with self._guard() as conn:
+            rows = conn.execute("SELECT at_utc, pain, source FROM flareup_pain WHERE flareup_id = ?"
+                                " ORDER BY at_utc, id", (flareup_id,)).fetchall()
+        return [(_parse_utc(r[0]), r[1], r[2]) for r in rows]  # type: ignore[misc]
+
+    def flareups_between(self, first: date, last: date) -> list[FlareUpRecord]:
+        """Flare-ups that overlap the local dates [first, last], oldest first."""
+        with self._guard() as conn:
+            rows = conn.execute(
+                "SELECT * FROM flareups WHERE local_date <= ? AND (ended_utc IS NULL OR ended_utc >= ?)"
+                " ORDER BY started_utc", (last.isoformat(), first.isoformat())).fetchall()
+        return [FlareUpRecord._from_row(r) for r in rows]
+
+    def sessions_since(self, since: datetime) -> list[SessionRecord]:
+        """Sessions started at or after ``since`` (aware), oldest first."""
+        day_before = (since.astimezone(timezone.utc) - timedelta(days=1)).date().isoformat()
+        return self._fetch("SELECT * FROM sessions WHERE local_date >= ? AND started_utc >= ?"
+                           " ORDER BY started_utc, id", (day_before, _utc_text(since)))
 
     # --- aggregates for the progress view and `coach stats` ----------------
     # Each reads a date range from a covering index (migration v3) and

@@ -182,7 +182,7 @@ def test_pragmas_wal_synchronous_normal_busy_timeout(store: Store) -> None:
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
     assert conn.isolation_level is None
-    assert user_version(store.path) == len(store_mod.MIGRATIONS) == 3
+    assert user_version(store.path) == len(store_mod.MIGRATIONS) == 4
     assert {"sessions", "meta"} <= tables(store.path)
     other = raw(store.path)  # WAL is a property of the file, seen by anyone
     assert other.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -392,7 +392,7 @@ def test_newer_schema_is_refused_untouched(db_path: Path, clock: FakeClock) -> N
     with pytest.raises(StoreNewerError) as info:
         open_store(db_path, clock=clock)
     assert str(info.value) == (
-        f"{db_path} was written by a newer version of Coach (schema 99; this version knows 3);"
+        f"{db_path} was written by a newer version of Coach (schema 99; this version knows 4);"
         " upgrade Coach or move the file aside")
     assert db_path.read_bytes() == before
     assert sorted(p.name for p in db_path.parent.iterdir()) == ["history.sqlite3"]
@@ -580,7 +580,7 @@ def test_a_version_1_history_upgrades_and_keeps_its_sessions(db_path: Path, cloc
     with open_store(db_path, clock=clock) as s:
         assert s.get_session(sid).routine_id == "desk-break"
         s.record_break("already", 60, clock(), prompted=False)
-    assert user_version(db_path) == 3 and "breaks" in tables(db_path)
+    assert user_version(db_path) == 4 and {"breaks", "flareups", "flareup_pain"} <= tables(db_path)
 
 
 def test_close_dead_sessions_trusts_the_instance_lock(db_path: Path, clock: FakeClock) -> None:
@@ -595,3 +595,50 @@ def test_close_dead_sessions_trusts_the_instance_lock(db_path: Path, clock: Fake
         other = s.start_session("b", "B", 3)
         (dead,) = close_dead_sessions(s, holds_instance_lock=True)  # we are the only app
         assert dead.id == other
+
+
+# -- flare-ups (v4) ------------------------------------------------------------
+
+def test_a_flare_up_from_start_to_settled(store: Store, clock: FakeClock) -> None:
+    assert store.active_flareup() is None
+    started = clock.now - timedelta(hours=30)
+    flareup_id = store.start_flareup(started, 6)
+    active = store.active_flareup()
+    assert active is not None and active.id == flareup_id and active.ended_utc is None
+    assert active.started_utc == started.replace(microsecond=0).astimezone(UTC)
+    assert active.local_date == started.date() and active.utc_offset_min == 60  # BST
+    with pytest.raises(StoreError, match="already recorded"):
+        store.start_flareup(clock.now, 3)
+    clock.advance(hours=2)
+    store.add_flareup_pain(flareup_id, 7, "before")
+    clock.advance(minutes=20)
+    store.add_flareup_pain(flareup_id, 5, "after")
+    assert [(p, s) for _, p, s in store.flareup_pains(flareup_id)] == [(6, "start"), (7, "before"), (5, "after")]
+    store.end_flareup(flareup_id)
+    assert store.active_flareup() is None
+    with pytest.raises(StoreError):
+        store.end_flareup(flareup_id)
+    [past] = store.flareups_between(started.date(), clock.now.date())
+    assert past.id == flareup_id and past.ended_utc == clock.now.replace(microsecond=0).astimezone(UTC)
+    assert store.flareups_between(clock.now.date() + timedelta(days=1), clock.now.date() + timedelta(days=9)) == []
+
+
+def test_flare_up_input_is_checked(store: Store, clock: FakeClock) -> None:
+    with pytest.raises(ValueError, match="future"):
+        store.start_flareup(clock.now + timedelta(minutes=1), 5)
+    with pytest.raises(ValueError, match="aware"):
+        store.start_flareup(datetime(2026, 5, 4, 8, 0), 5)
+    with pytest.raises(ValueError):
+        store.start_flareup(clock.now, 11)
+    flareup_id = store.start_flareup(clock.now, None)
+    assert store.flareup_pains(flareup_id) == []
+    with pytest.raises(ValueError):
+        store.add_flareup_pain(flareup_id, 4, "guess")
+
+
+def test_sessions_since(store: Store, clock: FakeClock) -> None:
+    first = store.start_session("ice-pack", "Ice pack", 3)
+    clock.advance(hours=3)
+    second = store.start_session("ice-pack", "Ice pack", 3)
+    assert [r.id for r in store.sessions_since(clock.now - timedelta(hours=1))] == [second]
+    assert [r.id for r in store.sessions_since(clock.now - timedelta(days=2))] == [first, second]
