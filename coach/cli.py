@@ -109,7 +109,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return commands[args.command](args, paths)
     except UserError as err:
-        print(f"coach: {printable(err)}", file=sys.stderr)
+        # One line per problem (a routine file can have several), each sanitized.
+        for line in str(err).splitlines() or [""]:
+            print(f"coach: {printable(line)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -55,6 +55,17 @@ def test_show_unknown_routine_is_one_line(capsys) -> None:
     assert err.count("\n") == 1 and "no routine called 'no-such-thing'" in err
 
 
+def test_show_a_broken_file_prints_one_line_per_problem(capsys, coach_home: Path) -> None:
+    folder = coach_home / "routines"
+    folder.mkdir(parents=True)
+    (folder / "broken.yaml").write_text(FIVE_MISTAKES.replace("my-routine", "broken"))
+    code, out, err = run(capsys, "show", "broken")
+    assert code == 1 and not out
+    lines = err.splitlines()
+    assert len(lines) >= 5 and all(line.startswith(f"coach: {folder / 'broken.yaml'}:") for line in lines)
+    assert "\\x0a" not in err
+
+
 FIVE_MISTAKES = """\
 id: my-routine
 title: My routine
