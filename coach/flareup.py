@@ -76,6 +76,15 @@ class Advice:
     at: datetime | None = None  # when it becomes available (LATER)
     done_today: int = 0
 
+    @property
+    def short(self) -> str:
+        """The reason in a few words, for a list line."""
+        if self.fit is Fit.OVER:
+            return "not any more in this flare-up"
+        if self.fit is Fit.NOT_FOR_FLARE:
+            return "not for a flare-up"
+        return self.reason.replace("available now", "now", 1)
+
 
 # --- phases and windows ---------------------------------------------------------
 
@@ -245,10 +254,10 @@ def headline(plan: Plan, tz: tzinfo | None = None) -> str:
 def phase_advice(phase: Phase) -> str:
     """What the seeds and public guidance say for this phase (our own text)."""
     if phase is Phase.ACUTE:
-        return ("First two days: cold packs (wrapped, 20 minutes), gentle movement and short walks. "
-                "Rest positions only as short breaks, then get up and move.")
-    return ("After two days: heat (wrapped, 20 minutes, never sleep on it), keep moving and build up "
-            "gently; stretches and strength as they feel comfortable. Avoid long rest.")
+        return ("First two days: cold (wrapped, 20 minutes), gentle movement, short walks; "
+                "rest positions only as short breaks.")
+    return ("After two days: heat (wrapped, 20 minutes, never sleep on it), keep moving, "
+            "build up stretches and strength gently; no long rest.")
 
 
 def rest_note(advice: Advice) -> str:

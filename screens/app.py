@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import gc
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 
 from collections.abc import Iterable
@@ -20,22 +21,27 @@ from textual.screen import Screen
 
 from coach.config import LoadedConfig, load_config, save_theme
 from coach.desktop import notify_desktop
+from coach.flareup import LOOKBACK, Done, Fit, Plan, headline, make_plan, pain_rising, when
 from coach.durations import format_duration
 from coach.instance import InstanceLock
 from coach.library import Library, LibraryEntry, folder_signature, load_library
-from coach.model import Routine
+from coach.model import Category, Routine
 from coach.paths import Paths, resolve_paths
 from coach.recorder import close_dead_sessions
 from coach.safety import RED_FLAGS_CONFIRMED_KEY
 from coach.sitstate import SitSnapshot, status_line, write_snapshot
 from coach.sitting import BreakEvent, Mode, SitTimer, pause_choices
-from coach.store import SessionRecord, Store, StoreError, open_store
+from coach.store import FlareUpRecord, SessionRecord, Store, StoreError, open_store
 from screens.break_prompt import BreakPromptScreen
 from screens.commands import RoutineCommands
 
 
 #: How often the user routine folder is checked for added, changed or removed files.
 ROUTINE_POLL_SECONDS = 2.0
+#: Where the opt-in reminder for the next timed therapy session is kept (history meta).
+THERAPY_REMINDER_KEY = "therapy_reminder"
+#: "Later" on a therapy reminder asks again after this long.
+THERAPY_SNOOZE = timedelta(minutes=15)
 
 
 @dataclass
@@ -51,6 +57,7 @@ class Services:
     sit: SitTimer
     monotonic: Callable[[], float]
     wall: Callable[[], datetime]
+    tz: tzinfo | None = None  # the user's zone for days and clock times (None: the system's)
 
 
 class CoachApp(App[int]):
@@ -76,6 +83,8 @@ class CoachApp(App[int]):
         self._prompt: BreakPromptScreen | None = None
         self._prompt_nudges = 0
         self._snapshot: SitSnapshot | None = None
+        self._therapy_prompt_open = False
+        self._reminder: tuple[str, datetime] | None = None
 
     # --- start-up ---------------------------------------------------------------
 
@@ -95,6 +104,7 @@ class CoachApp(App[int]):
         self.call_after_refresh(self.sit_poll)  # after the first frame, not before it
         self._sit_interval = self.set_interval(1.0, self.sit_poll)
         self._routines_seen = folder_signature(self.services.paths.routines_dir)
+        self._reminder = self.load_therapy_reminder()
         self.set_interval(ROUTINE_POLL_SECONDS, self.check_routine_folder)
         for problem in self.services.config.problems:
             self.notify(problem, title="Settings", severity="warning", markup=False, timeout=12)
@@ -206,15 +216,16 @@ class CoachApp(App[int]):
         from screens.player import PlayerScreen
 
         if not await self.confirm_red_flags():
-            self.exit_code = 1
+            self.set_run_outcome(False)
             return
         pain_before = None
         if resume is None:
             if not await self.push_screen_wait(BeforeStartScreen(routine)):
-                self.exit_code = 1
+                self.set_run_outcome(False)
                 return
             if routine.pain_check.before:
                 pain_before = await self.push_screen_wait(PainCheckScreen(routine, before=True))
+                await self.note_flareup_pain(pain_before, "before")
         self.services.sit.routine_started()
         self.sit_poll()
         # While a routine plays the sit line only says so: no need to wake each second.
@@ -226,8 +237,18 @@ class CoachApp(App[int]):
         event = self.services.sit.routine_ended(result.active_seconds, result.completed)
         if event is not None:
             self.record_break(event)
-        self.exit_code = 0 if result.completed else 1
-        await self.push_screen_wait(FinishScreen(routine, result))
+        self.set_run_outcome(result.completed)
+        await self.note_flareup_pain(result.pain_after, "after")
+        next_at = self.next_allowed(routine) if result.completed and self.start_routine_id is None else None
+        if await self.push_screen_wait(FinishScreen(routine, result, remind_at=next_at)) == "remind":
+            assert next_at is not None
+            self.set_therapy_reminder(routine.id, next_at)
+
+    def set_run_outcome(self, completed: bool) -> None:
+        """`coach run ROUTINE` exits 0 when the routine was completed, 1 when not;
+        the app opened on home always exits 0 (a stopped routine is not an error)."""
+        if self.start_routine_id:
+            self.exit_code = 0 if completed else 1
 
     # --- the sit timer ----------------------------------------------------------------
 
@@ -251,6 +272,10 @@ class CoachApp(App[int]):
                 pass  # coach status is a convenience; the app goes on
         if timer.prompt_open and self._prompt is None and not self._in_flow:
             self.show_break_prompt()
+        elif self._prompt is None and not self._in_flow and not self._therapy_prompt_open:
+            due = self.therapy_reminder_due()
+            if due is not None:
+                self.show_therapy_prompt(due)
         elif self._prompt is not None:
             if not timer.prompt_open and self.screen is self._prompt:  # missed, or the work day ended
                 self._prompt.dismiss(None)
@@ -327,6 +352,180 @@ class CoachApp(App[int]):
             return
         self.push_screen(EditorScreen(target))
 
+    # --- flare-ups ----------------------------------------------------------------------
+
+    def _active_flareup(self) -> FlareUpRecord | None:
+        store = self.services.store
+        if store is None:
+            return None
+        try:
+            return store.active_flareup()
+        except StoreError:
+            return None
+
+    def flareup_plan(self) -> Plan | None:
+        """What fits now in the flare-up being lived through, or None."""
+        flare = self._active_flareup()
+        if flare is None or self.services.store is None:
+            return None
+        now = self.services.wall()
+        try:
+            sessions = self.services.store.sessions_since(now - LOOKBACK)
+        except StoreError:
+            sessions = []
+        done = [Done.of(s.routine_id, s.started_utc, s.outcome, s.active_seconds) for s in sessions]
+        return make_plan(self.services.library.routines, flare.started_utc, done, now, self.services.tz)
+
+    def flareup_pain_now(self) -> int | None:
+        """The latest pain score given in the flare-up, if any."""
+        flare = self._active_flareup()
+        if flare is None or self.services.store is None:
+            return None
+        try:
+            pains = self.services.store.flareup_pains(flare.id)
+        except StoreError:
+            return None
+        return pains[-1][1] if pains else None
+
+    def next_allowed(self, routine: Routine) -> datetime | None:
+        """When a therapy routine may be done again in this flare-up (for a reminder)."""
+        plan = self.flareup_plan()
+        advice = plan.of(routine.id) if plan is not None else None
+        if advice is None or advice.fit is not Fit.LATER or advice.at is None:
+            return None
+        return advice.at if routine.category is Category.THERAPY else None
+
+    @work(exclusive=True, group="flareup")
+    async def flareup_dialog(self) -> None:
+        """Record a flare-up, or during one: a pain score, or "it has settled"."""
+        from screens.flareup import FlareUpScreen, FlareUpUpdateScreen
+
+        store = self.services.store
+        if store is None:
+            self.notify("The history is off for this run, so a flare-up cannot be recorded.",
+                        title="Flare-up", severity="error", markup=False)
+            return
+        flare = self._active_flareup()
+        try:
+            if flare is None:
+                answer = await self.push_screen_wait(FlareUpScreen(self.services.wall(), self.services.tz))
+                if answer is None:
+                    return
+                store.start_flareup(answer.started, answer.pain)
+                self.notify("Recorded. The Now panel on home says what fits and when.", title="Flare-up",
+                            markup=False)
+            else:
+                plan = self.flareup_plan()
+                title = headline(plan, self.services.tz) if plan is not None else "Flare-up"
+                update = await self.push_screen_wait(FlareUpUpdateScreen(title, self.flareup_pain_now()))
+                if update is None:
+                    return
+                what, pain = update
+                if what == "settled":
+                    store.end_flareup(flare.id)
+                    self.set_therapy_reminder(None, None)
+                    self.notify("Good to hear. Keep moving and keep up the exercises that helped.",
+                                title="Flare-up settled", markup=False)
+                elif pain is not None:
+                    store.add_flareup_pain(flare.id, pain, "update")
+                    await self.check_pain_rising(flare.id)
+        except (StoreError, ValueError) as err:
+            self.notify(str(err), title="Flare-up", severity="error", markup=False)
+        self.refresh_home()
+
+    async def note_flareup_pain(self, pain: int | None, source: str) -> None:
+        """A routine's pain check during a flare-up is part of the flare-up's pain record."""
+        flare = self._active_flareup()
+        if pain is None or flare is None or self.services.store is None:
+            return
+        try:
+            self.services.store.add_flareup_pain(flare.id, pain, source)
+        except (StoreError, ValueError) as err:
+            self.notify(str(err), title="History", severity="error", markup=False)
+            return
+        await self.check_pain_rising(flare.id)
+
+    async def check_pain_rising(self, flareup_id: int) -> None:
+        """Pain higher than ever before in this flare-up: the red flags again."""
+        from screens.red_flags import StopAdviceScreen
+
+        assert self.services.store is not None
+        try:
+            scores = [pain for _, pain, _ in self.services.store.flareup_pains(flareup_id)]
+        except StoreError:
+            return
+        if pain_rising(scores):
+            title = f"Your pain is {scores[-1]}/10, higher than before in this flare-up (it started at {scores[0]})"
+            await self.push_screen_wait(StopAdviceScreen(title=title))
+
+    def refresh_home(self) -> None:
+        from screens.home import HomeScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, HomeScreen):
+                screen.flareup_changed()
+
+    # --- reminders for timed therapy (opt-in, from the finish screen) -----------------
+
+    def set_therapy_reminder(self, routine_id: str | None, at: datetime | None) -> None:
+        store = self.services.store
+        if store is None:
+            return
+        self._reminder = None if routine_id is None or at is None else (routine_id, at)
+        value = None if self._reminder is None else json.dumps(
+            {"routine": routine_id, "at": at.isoformat(timespec="seconds")})  # type: ignore[union-attr]
+        try:
+            store.set_meta(THERAPY_REMINDER_KEY, value)
+        except StoreError as err:
+            self.notify(str(err), title="History", severity="error", markup=False)
+            return
+        if at is not None:
+            self.notify(f"I will remind you at {when(at, self.services.wall(), self.services.tz)}.",
+                        title="Reminder", markup=False)
+
+    def load_therapy_reminder(self) -> tuple[str, datetime] | None:
+        """The reminder kept in the history (it outlives a restart), if any."""
+        store = self.services.store
+        if store is None:
+            return None
+        try:
+            raw = store.get_meta(THERAPY_REMINDER_KEY)
+            if raw is None:
+                return None
+            data = json.loads(raw)
+            return str(data["routine"]), datetime.fromisoformat(data["at"])
+        except (StoreError, ValueError, KeyError, TypeError):
+            return None
+
+    def therapy_reminder_due(self) -> str | None:
+        """The routine whose reminder is due now, if any."""
+        if self._reminder is None or self._reminder[1] > self.services.wall():
+            return None
+        return self._reminder[0]
+
+    @work(exclusive=True, group="therapy-prompt")
+    async def show_therapy_prompt(self, routine_id: str) -> None:
+        from screens.break_prompt import TherapyPromptScreen
+
+        entry = self.services.library.get(routine_id)
+        if entry is None or entry.routine is None or not entry.ok or self._active_flareup() is None:
+            self.set_therapy_reminder(None, None)
+            return
+        self._therapy_prompt_open = True
+        self.bell()
+        if self.services.config.config.desktop_notifications:
+            notify_desktop("Coach", f"{entry.routine.title}: the next one is allowed now.")
+        try:
+            answer = await self.push_screen_wait(TherapyPromptScreen(entry.routine.title, self.services.monotonic))
+        finally:
+            self._therapy_prompt_open = False
+        if answer == "later":
+            self.set_therapy_reminder(routine_id, self.services.wall() + THERAPY_SNOOZE)
+            return
+        self.set_therapy_reminder(None, None)
+        if answer == "start":
+            self.start_routine(routine_id)
+
     def show_progress(self) -> None:
         """Open the progress screen (from home's `p` or the palette)."""
         from screens.progress import ProgressScreen  # plotext loads only when asked for
@@ -349,6 +548,12 @@ class CoachApp(App[int]):
             yield SystemCommand(f"Pause the sit timer for {label}", f"No break prompts until {until:%H:%M}",
                                 partial(self.pause_sitting, until))
         yield SystemCommand("Resume the sit timer", "Start counting sitting time again now", self.resume_sitting)
+        if self._active_flareup() is None:
+            yield SystemCommand("My back went into spasm", "Record a flare-up: when it started and how bad it is",
+                                self.flareup_dialog)
+        else:
+            yield SystemCommand("Flare-up: pain score, or it has settled", "How the flare-up is going",
+                                self.flareup_dialog)
         yield SystemCommand("Show progress", "Charts of routines, pain and breaks; streaks; totals",
                             self.show_progress)
         yield SystemCommand("Take a desk break now", "Start the break routine; it counts as a break",
@@ -380,6 +585,7 @@ def make_app(
     monotonic: Callable[[], float] = time.monotonic,
     wall: Callable[[], datetime] | None = None,
     library: Library | None = None,
+    tz: tzinfo | None = None,
 ) -> CoachApp:
     """Build the app with its services; the CLI and the tests both use this."""
     paths = paths or resolve_paths()
@@ -400,7 +606,7 @@ def make_app(
         lock.acquire()
     except OSError:
         pass  # no lock, no harm: resume falls back to staleness
-    services = Services(paths, config, library, store, store_problem, lock, sit, monotonic, wall)
+    services = Services(paths, config, library, store, store_problem, lock, sit, monotonic, wall, tz)
     return CoachApp(services, start_routine=start_routine)
 
 

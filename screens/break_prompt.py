@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from coach.durations import format_duration
+from screens.text import literal
 
 # Keys pressed this soon after the prompt appears were meant for the screen
 # below (the person was typing); they are passed down, not taken as answers.
@@ -67,6 +68,44 @@ class BreakPromptScreen(ModalScreen["str | None"]):
         below = self.app.screen_stack[-2]
         target = below.focused or below
         target.post_message(events.Key(event.key, event.character))
+
+    def action_answer(self, answer: str) -> None:
+        if self.clock() - self._shown_at < ARMING_SECONDS:
+            return
+        self.dismiss(answer)
+
+
+class TherapyPromptScreen(ModalScreen["str | None"]):
+    """The opt-in reminder: the next timed therapy session is allowed now.
+
+    Dismisses "start", "later" (ask again in a while) or "dismiss". Keys in its
+    first second go to the screen below, as with the break prompt."""
+
+    BINDINGS = [
+        Binding("enter", "answer('start')", "Start it", id="therapy.start"),
+        Binding("l", "answer('later')", "Later", id="therapy.later"),
+        Binding("x", "answer('dismiss')", "No more reminders", id="therapy.dismiss"),
+    ]
+
+    def __init__(self, routine_title: str, clock: Callable[[], float]) -> None:
+        super().__init__()
+        self.routine_title = routine_title
+        self.clock = clock
+        self._shown_at = clock()
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="break-prompt"):
+            yield Static(Content.assemble(literal(self.routine_title, "bold"),
+                                          Content.styled(": the next one is allowed now", "bold")),
+                         classes="dialog-title")
+            yield Static(Content("\n").join([
+                Content.assemble("enter: start ", literal(self.routine_title)),
+                Content("l: later (ask again in 15 minutes)"),
+                Content("x: no more reminders this time"),
+            ]), id="therapy-text")
+        yield Footer()
+
+    on_key = BreakPromptScreen.on_key
 
     def action_answer(self, answer: str) -> None:
         if self.clock() - self._shown_at < ARMING_SECONDS:

@@ -148,7 +148,7 @@ class EditorScreen(Screen[None]):
                 Content("The plan and its length show here once the file has no problems."))
         else:
             self.query_one("#preview", VerticalScroll).add_class("stale")
-            self.query_one("#preview", VerticalScroll).border_title = "Plan (before the problems)"
+            self.query_one("#preview", VerticalScroll).border_title = "Last plan without problems"
 
     @staticmethod
     def _problem_line(problem: Problem) -> Content:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -12,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Static
 
 from coach.durations import format_duration
+from coach.flareup import when
 from coach.model import Routine
 from coach.safety import STOP_REASONS
 from screens.widgets.sit_line import SitLine
@@ -40,15 +42,23 @@ def summary(routine: Routine, result: PlayerResult) -> Content:
     return Content("\n").join(lines)
 
 
-class FinishScreen(Screen[None]):
-    """Shown after the player; enter goes back home (or to the shell for `coach run`)."""
+class FinishScreen(Screen["str | None"]):
+    """Shown after the player; enter goes back home (or to the shell for `coach run`).
 
-    BINDINGS = [Binding("enter,escape", "done", "Done", id="finish.done")]
+    With ``remind_at`` (timed therapy in a flare-up) it offers a reminder for
+    when the next session is allowed, and dismisses "remind" if it is wanted.
+    """
 
-    def __init__(self, routine: Routine, result: PlayerResult) -> None:
+    BINDINGS = [
+        Binding("enter,escape", "done", "Done", id="finish.done"),
+        Binding("r", "remind", "Remind me", id="finish.remind"),
+    ]
+
+    def __init__(self, routine: Routine, result: PlayerResult, remind_at: datetime | None = None) -> None:
         super().__init__()
         self.routine = routine
         self.result = result
+        self.remind_at = remind_at
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -56,14 +66,27 @@ class FinishScreen(Screen[None]):
             with Vertical(id="finish-box"):
                 yield Static(summary(self.routine, self.result), id="finish-text")
                 yield Button("Done", id="done", variant="primary")
+                if self.remind_at is not None:
+                    yield Button(f"Remind me at {self.remind_label()} (r)", id="remind")
         yield SitLine()
         yield Footer()
+
+    def remind_label(self) -> str:
+        assert self.remind_at is not None
+        coach = self.app
+        return when(self.remind_at, coach.services.wall(), coach.services.tz)  # type: ignore[attr-defined]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.remind_at is not None if action == "remind" else True
 
     def on_mount(self) -> None:
         self.sub_title = "Finished" if self.result.completed else "Stopped"
 
-    def on_button_pressed(self) -> None:
-        self.dismiss(None)
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss("remind" if event.button.id == "remind" else None)
 
     def action_done(self) -> None:
         self.dismiss(None)
+
+    def action_remind(self) -> None:
+        self.dismiss("remind")

@@ -14,9 +14,11 @@ from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from coach.durations import format_duration
+from coach.flareup import Plan, rest_note
 from coach.library import LibraryEntry
 from coach.model import Category
 from coach.timeline import build_timeline
+from screens.widgets.now_panel import fit_text, now_panel
 from screens.widgets.sit_line import SitLine
 from screens.text import join_blocks, literal, section
 
@@ -33,6 +35,8 @@ CATEGORY_TITLES = {
     Category.THERAPY: "Ice, heat and water",
 }
 BROKEN_PREFIX = "broken:"
+#: How often the flare-up plan is worked out again while home is open.
+NOW_REFRESH_SECONDS = 30.0
 DESK_BREAK_ID = "desk-break"
 
 
@@ -51,6 +55,8 @@ class HomeScreen(Screen[None]):
 
     AUTO_FOCUS = "#routines"  # arrows move through routines; "/" goes to the filter
 
+    plan: Plan | None = None  # the flare-up plan, when a flare-up is recorded
+
     BINDINGS = [
         Binding("enter", "start", "Start", id="home.start", priority=True),
         # Priority: the app runs it as the key arrives, so keys typed right
@@ -59,6 +65,7 @@ class HomeScreen(Screen[None]):
         Binding("b", "desk_break", "Desk break", id="home.desk_break"),
         Binding("p", "progress", "Progress", id="home.progress"),
         Binding("e", "edit", "Edit", id="home.edit"),
+        Binding("f", "flareup", "Flare-up", id="home.flareup"),
         Binding("escape", "clear_filter", "Clear filter", id="home.clear_filter", show=False),
     ]
 
@@ -72,14 +79,23 @@ class HomeScreen(Screen[None]):
             with Vertical(id="routine-pane"):
                 yield Input(placeholder="/ filter routines", id="filter", compact=True)
                 yield OptionList(id="routines", markup=False)
-            with VerticalScroll(id="detail"):
-                yield Static(id="detail-text")
+            with Vertical(id="side"):
+                yield Static(id="now", classes="hidden")
+                with VerticalScroll(id="detail"):
+                    yield Static(id="detail-text")
         yield SitLine()
         yield Footer()
 
     def on_mount(self) -> None:
         self.sub_title = "Routines"
+        self.plan = self.coach.flareup_plan()
+        self.show_now()
         self.fill_list("")
+        self.set_interval(NOW_REFRESH_SECONDS, self.flareup_changed)
+
+    def on_screen_resume(self) -> None:
+        if self.is_mounted:
+            self.flareup_changed()  # a routine was done, or a flare-up recorded
 
     # --- the list -------------------------------------------------------------------
 
@@ -107,6 +123,22 @@ class HomeScreen(Screen[None]):
         first = next((i for i, o in enumerate(options) if not o.disabled), None)
         option_list.highlighted = first
 
+    def flareup_changed(self) -> None:
+        """Work out the flare-up plan again and show it (times move on too)."""
+        plan = self.coach.flareup_plan()
+        if plan is None and self.plan is None:
+            return
+        self.plan = plan
+        self.show_now()
+        self.routines_changed()
+
+    def show_now(self) -> None:
+        now = self.query_one("#now", Static)
+        now.set_class(self.plan is None, "hidden")
+        if self.plan is not None:
+            now.border_title = "Now"
+            now.update(now_panel(self.plan, self.coach.flareup_pain_now(), self.coach.services.tz))
+
     def routines_changed(self) -> None:
         """The library was reloaded: refill the list, keeping the filter and,
         when it is still there, the highlighted routine."""
@@ -124,9 +156,13 @@ class HomeScreen(Screen[None]):
         routine = entry.routine
         assert routine is not None
         facts = format_duration(build_timeline(routine).total)
+        mark = "  (yours)" if entry.origin == "user" else ""
+        advice = self.plan.of(routine.id) if self.plan is not None else None
+        if advice is not None:  # in a flare-up, the second line says whether it fits now
+            return Content.assemble(literal(routine.title), mark, "\n", literal(f"  {facts}  ", "$text-muted"),
+                                    fit_text(advice, short=True))
         if routine.tags:
             facts += "  " + " ".join(f"#{t}" for t in routine.tags[:2])
-        mark = "  (yours)" if entry.origin == "user" else ""
         return Content.assemble(literal(routine.title), mark, "\n", literal(f"  {facts}", "$text-muted"))
 
     # --- the detail pane ------------------------------------------------------------
@@ -158,9 +194,12 @@ class HomeScreen(Screen[None]):
         origin = f"Your routine ({entry.path}), replacing the built-in one." if entry.replaces_builtin else (
             f"Your routine ({entry.path})." if entry.origin == "user" else "Built-in routine.")
         facts = f"{CATEGORY_TITLES[routine.category]} - {format_duration(timeline.total)} timed, {timeline.step_count} steps"
+        advice = self.plan.of(routine.id) if self.plan is not None else None
         detail.update(join_blocks([
             literal(routine.title, "bold"),
             Content.styled(facts, "$text-muted"),
+            Content.assemble(Content.styled("In this flare-up: ", "bold"), fit_text(advice),
+                             Content(f"; {rest_note(advice)}" if rest_note(advice) else "")) if advice else Content(""),
             literal(routine.summary),
             section("You need", routine.equipment),
             section("Cautions", routine.cautions),
@@ -183,7 +222,7 @@ class HomeScreen(Screen[None]):
 
     def _start(self, option_id: str | None) -> None:
         if option_id is None or option_id.startswith(BROKEN_PREFIX):
-            self.notify("This routine file has problems; see the list on the right.", severity="warning")
+            self.notify("This routine file has problems; they are listed on the right. Press e to fix them.", severity="warning")
             return
         self.coach.start_routine(option_id)
 
@@ -204,6 +243,9 @@ class HomeScreen(Screen[None]):
             entry = library.get(option.id)
         if entry is not None:
             self.coach.edit_routine(entry)
+
+    def action_flareup(self) -> None:
+        self.coach.flareup_dialog()
 
     def action_progress(self) -> None:
         self.coach.show_progress()

@@ -30,13 +30,14 @@ class _RedFlagsBase(ConfirmScreen):
     TITLE_TEXT = "When to get help instead of using Coach"
     DIALOG_CLASSES = "red-flags"
 
-    def __init__(self, stop_advice: tuple[str, ...] = ()) -> None:
+    def __init__(self, stop_advice: tuple[str, ...] = (), title: str | None = None) -> None:
         super().__init__()
         self.stop_advice = stop_advice
+        self.title_text = title or self.TITLE_TEXT
 
     def body(self) -> ComposeResult:
         yield Static(Content.assemble(
-            Content.styled(self.TITLE_TEXT, "bold"), "\n",
+            Content.styled(self.title_text, "bold"), "\n",
             Content.styled(safety.NOT_A_DOCTOR, "italic")), classes="dialog-title")
         yield Static(red_flag_content(self.stop_advice), id="red-flag-list")
 
