@@ -26,12 +26,13 @@ class Palette:
     after: Color = None
     longest: Color = None
     average: Color = None
+    flareup: Color = None
     answers: dict[str, Color] = field(default_factory=dict)
 
 
 #: Named colours for a colour terminal (plotext names).
 TERMINAL = Palette(
-    minutes="blue+", before="orange+", after="green+", longest="red+", average="cyan+",
+    minutes="blue+", before="orange+", after="green+", longest="red+", average="cyan+", flareup="red",
     answers={"taken": "green+", "already": "cyan+", "natural": "blue+",
              "snoozed": "orange+", "skipped": "magenta+", "missed": "red+"},
 )
@@ -76,10 +77,24 @@ def per(report: Report) -> str:
 
 
 def draw_minutes(fig: Any, report: Report, palette: Palette) -> None:
-    xs = _start(fig, report, f"Minutes of routines {per(report)}")
+    xs = _start(fig, report, f"Minutes of routines {per(report)}{_flare_note(report)}")
     ys = [round(b.minutes, 1) for b in report.buckets]
     fig.bar(xs, ys, width=0.6, **_color(palette.minutes))
+    _flareups(fig, report, palette)
     _finish(fig, report, max(ys))
+
+
+def _flare_note(report: Report) -> str:
+    shown = any(report.bucket_of(span.started.date()) for span in report.flareups)
+    return "; | a flare-up began" if shown else ""
+
+
+def _flareups(fig: Any, report: Report, palette: Palette) -> None:
+    """A vertical line at the day (or week) each flare-up started."""
+    for span in report.flareups:
+        x = report.bucket_of(span.started.date())
+        if x is not None:
+            fig.vline(x, **_color(palette.flareup))
 
 
 def _runs(points: list[tuple[int, float]]) -> list[list[tuple[int, float]]]:
@@ -95,7 +110,7 @@ def _runs(points: list[tuple[int, float]]) -> list[list[tuple[int, float]]]:
 
 
 def draw_pain(fig: Any, report: Report, palette: Palette) -> None:
-    xs = _start(fig, report, f"Pain before and after routines, 0-10 (average {per(report)})")
+    xs = _start(fig, report, f"Pain before and after routines, 0-10 (average {per(report)}){_flare_note(report)}")
     for label, attr, color, marker in (("before", "pain_before", palette.before, "●"),
                                        ("after", "pain_after", palette.after, "◆")):
         points = [(x, getattr(b, attr)) for x, b in zip(xs, report.buckets)
@@ -104,6 +119,7 @@ def draw_pain(fig: Any, report: Report, palette: Palette) -> None:
             extra: dict[str, Any] = {"label": label} if n == 0 else {}
             fig.plot([p[0] for p in run], [p[1] for p in run],
                      marker=marker, **extra, **_color(color))
+    _flareups(fig, report, palette)
     _finish(fig, report, 10)
     fig.yticks([0, 2, 4, 6, 8, 10])
 

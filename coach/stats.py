@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from coach.durations import format_duration
 from coach.sitting import Answer
@@ -80,6 +80,30 @@ class Bucket:
 
 
 @dataclass(frozen=True)
+class FlareSpan:
+    """A flare-up as the progress view shows it: local start and end, first and last pain."""
+
+    started: datetime
+    ended: datetime | None  # None: not settled yet
+    first_pain: int | None = None
+    last_pain: int | None = None
+
+    def describe(self) -> str:
+        """'Flare-up: Thu 19 Nov 09:00 to Sat 21 Nov 10:00 (2 days), pain 6 -> 3'."""
+        start = f"{self.started:%a} {self.started.day} {self.started:%b} {self.started:%H:%M}"
+        if self.ended is None:
+            text = f"Flare-up: since {start}, not settled yet"
+        else:
+            seconds = (self.ended - self.started).total_seconds()
+            length = _plural(round(seconds / 86400), "day") if seconds >= 86400 else \
+                _plural(int(seconds // 3600), "hour")
+            text = f"Flare-up: {start} to {self.ended:%a} {self.ended.day} {self.ended:%b} {self.ended:%H:%M} ({length})"
+        if self.first_pain is not None:
+            text += f", pain {self.first_pain}" + (f" -> {self.last_pain}" if self.last_pain != self.first_pain else "")
+        return text
+
+
+@dataclass(frozen=True)
 class Report:
     """Everything the progress screen and ``coach stats`` show for one range."""
 
@@ -93,6 +117,11 @@ class Report:
     streak_best: int
     heatmap: tuple[tuple[date, int], ...]  # (day, active seconds), Monday-aligned, ends today
     history: tuple[date, date] | None  # first and last dates with anything, None: no history
+    flareups: tuple[FlareSpan, ...] = ()  # flare-ups that overlap the range, oldest first
+
+    def bucket_of(self, day: date) -> int | None:
+        """The 1-based x position of the bucket holding ``day`` (None: outside)."""
+        return next((i for i, b in enumerate(self.buckets, 1) if b.first <= day <= b.last), None)
 
     @property
     def first(self) -> date:
@@ -137,7 +166,18 @@ def build_report(store: Store, today: date, days: int) -> Report:
         routines=tuple(store.routine_totals(first, today)),
         streak_current=current, streak_best=best, heatmap=heatmap,
         history=store.history_span(),
+        flareups=_flare_spans(store, first, today),
     )
+
+
+def _flare_spans(store: Store, first: date, last: date) -> tuple[FlareSpan, ...]:
+    spans = []
+    for flare in store.flareups_between(first, last):
+        pains = [pain for _, pain, _ in store.flareup_pains(flare.id)]
+        zone = flare.started_local.tzinfo
+        spans.append(FlareSpan(flare.started_local, flare.ended_utc.astimezone(zone) if flare.ended_utc else None,
+                               pains[0] if pains else None, pains[-1] if pains else None))
+    return tuple(spans)
 
 
 def empty_report(today: date, days: int) -> Report:
@@ -266,6 +306,8 @@ def summary_lines(report: Report) -> list[str]:
                      f" ({', '.join(outcomes)})")
     else:
         lines.append("Routines: none in this range")
+    for span in report.flareups[-3:]:
+        lines.append(span.describe())
     if s.pain_before_n or s.pain_after_n:
         before = _pain(total.pain_before) if total.pain_before is not None else "-"
         after = _pain(total.pain_after) if total.pain_after is not None else "-"

@@ -640,14 +640,16 @@ class Store:
         return current, best
 
     def history_span(self) -> tuple[date, date] | None:
-        """The first and last local dates with a session or a break, or None."""
-        # Four one-ended lookups: SQLite answers a lone min() or max() from
-        # the index in a step, but scans for min() and max() together.
+        """The first and last local dates with a session, a break or a flare-up, or None."""
+        # One-ended lookups: SQLite answers a lone min() or max() from the
+        # index in a step, but scans for min() and max() together. (Flare-ups
+        # are few; their table is read whole.)
+        tables = ("sessions", "breaks", "flareups")
         with self._guard() as conn:
             ends = [conn.execute(f"SELECT {f}(local_date) FROM {t}").fetchone()[0]
-                    for f in ("min", "max") for t in ("sessions", "breaks")]
-        firsts = [d for d in ends[:2] if d is not None]
-        lasts = [d for d in ends[2:] if d is not None]
+                    for f in ("min", "max") for t in tables]
+        firsts = [d for d in ends[:len(tables)] if d is not None]
+        lasts = [d for d in ends[len(tables):] if d is not None]
         if not firsts:
             return None
         return date.fromisoformat(min(firsts)), date.fromisoformat(max(lasts))

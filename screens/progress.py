@@ -44,7 +44,7 @@ def theme_palette(variables: dict[str, str]) -> Palette:
 
     return Palette(
         minutes=rgb("primary"), before=rgb("warning"), after=rgb("success"),
-        longest=rgb("error"), average=rgb("accent"),
+        longest=rgb("error"), average=rgb("accent"), flareup=rgb("error"),
         answers={"taken": rgb("success"), "already": rgb("accent"), "natural": rgb("primary"),
                  "snoozed": rgb("warning"), "skipped": rgb("secondary"), "missed": rgb("error")},
     )

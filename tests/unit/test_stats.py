@@ -200,3 +200,40 @@ def test_the_routine_table_fits_the_width() -> None:
     assert lines[2].endswith("-3.0")
     wide = table_lines(("Routine", "Sessions", "Completed", "Time", "Pain change"), rows, 120)
     assert wide[2].startswith("Short rest with pillows under your knees ")
+
+
+class Recorder:
+    """A chart figure that records the calls made on it."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, tuple, dict]] = []
+
+    def __getattr__(self, name: str):
+        return lambda *args, **kwargs: self.calls.append((name, args, kwargs))
+
+
+def test_flare_ups_are_on_the_timeline(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    from coach.charts import TERMINAL, draw_minutes, draw_pain
+
+    path = tmp_path / "history.sqlite3"
+    clock_now = [datetime(2026, 11, 12, 9, 0, tzinfo=fx.TZ)]
+    with open_store(path, clock=lambda: clock_now[0]) as s:
+        settled = s.start_flareup(datetime(2026, 11, 10, 8, 30, tzinfo=fx.TZ), 7)
+        s.add_flareup_pain(settled, 4, "update")
+        s.end_flareup(settled)
+        clock_now[0] = fx.NOW
+        s.start_flareup(datetime(2026, 11, 19, 18, 0, tzinfo=fx.TZ), 6)
+        report = build_report(s, fx.TODAY, 30)
+    lines = summary_lines(report)
+    assert "Flare-up: Tue 10 Nov 08:30 to Thu 12 Nov 09:00 (2 days), pain 7 -> 4" in lines
+    assert "Flare-up: since Thu 19 Nov 18:00, not settled yet, pain 6" in lines
+    assert report.bucket_of(date(2026, 11, 10)) == 20 and report.bucket_of(date(2026, 11, 19)) == 29
+    for draw in (draw_minutes, draw_pain):
+        fig = Recorder()
+        draw(fig, report, TERMINAL)
+        assert [args for name, args, _ in fig.calls if name == "vline"] == [(20,), (29,)]
+        assert "a flare-up began" in next(args[0] for name, args, _ in fig.calls if name == "title")
+    with open_store(path) as s:
+        assert build_report(s, date(2026, 11, 5), 3).flareups == ()  # before either
