@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import events, on
@@ -146,11 +147,21 @@ class HomeScreen(Screen[None]):
         highlighted = option_list.highlighted_option
         keep = highlighted.id if highlighted is not None else None
         self.fill_list(self.query_one("#filter", Input).value)
-        if keep is not None:
+        if keep is None:
+            return
+        # A routine that broke (or was fixed) changes its option id between
+        # "physio" and "broken:/path/physio.yaml": follow it by file name.
+        if keep.startswith(BROKEN_PREFIX):
+            candidates = [keep, Path(keep[len(BROKEN_PREFIX):]).stem]
+        else:
+            candidates = [keep] + [BROKEN_PREFIX + e.path for e in self.coach.services.library.broken
+                                   if Path(e.path).stem == keep]
+        for candidate in candidates:
             try:
-                option_list.highlighted = option_list.get_option_index(keep)
-            except OptionDoesNotExist:  # it was removed, or its id changed
-                pass
+                option_list.highlighted = option_list.get_option_index(candidate)
+                return
+            except OptionDoesNotExist:  # removed, or its id changed
+                continue
 
     def _prompt(self, entry: LibraryEntry) -> Content:
         routine = entry.routine

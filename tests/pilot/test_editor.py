@@ -227,3 +227,26 @@ async def test_a_file_that_is_not_text_gets_one_message(build, folder) -> None:
         assert isinstance(app.screen, HomeScreen)
         [message] = [n.message for n in app._notifications]
         assert "binary.yaml is not UTF-8 text (byte 19)" in message
+
+
+async def test_home_keeps_the_routine_highlighted_when_a_save_breaks_or_fixes_it(build, folder) -> None:
+    app = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        editor = await open_editor(app, pilot, "physio")
+        area = editor.query_one("#yaml", TextArea)
+        area.cursor_location = (HOLD_LINE, len("    hold: 10"))
+        await pilot.press("space", "ctrl+s")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        options = app.screen.query_one("#routines", OptionList)
+        assert options.highlighted_option.id == "broken:" + str(folder / "physio.yaml")
+
+        editor = await open_editor(app, pilot, "broken:" + str(folder / "physio.yaml"))
+        editor.query_one("#yaml", TextArea).cursor_location = (HOLD_LINE, len("    hold: 10 "))
+        await pilot.press("backspace", "ctrl+s")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.query_one("#routines", OptionList).highlighted_option.id == "physio"
