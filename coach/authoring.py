@@ -157,8 +157,22 @@ def create_routine(routine_id: str, library: Library, folder: Path, copy_of: Lib
     return path
 
 
+def existing_user_file(routine_id: str, folder: Path) -> Path | None:
+    """The user's own file for this id (even a broken one), if there is one."""
+    for suffix in (".yaml", ".yml"):
+        path = folder / f"{routine_id}{suffix}"
+        if path.is_file():
+            return path
+    return None
+
+
 def copy_builtin(entry: LibraryEntry, folder: Path) -> Path:
-    """Copy a built-in routine into the user folder (where it replaces the built-in)."""
+    """Copy a built-in routine into the user folder (where it replaces the
+    built-in); when the user already has a file for this id, that file is
+    the one to edit and nothing is copied over it."""
+    mine = existing_user_file(entry.id, folder)
+    if mine is not None:
+        return mine
     path = folder / f"{entry.id}.yaml"
     folder.mkdir(parents=True, exist_ok=True)
     write_schema(folder)
@@ -227,27 +241,37 @@ class EditTarget:
             return None, err.problems
 
     def on_disk(self) -> str | None:
-        """The file's text now (None when it does not exist or cannot be read)."""
+        """The file's text now, line endings as they are (None when it does
+        not exist or cannot be read)."""
         try:
-            return self.path.read_text(encoding="utf-8")
+            return self.path.read_bytes().decode("utf-8-sig")
         except (OSError, UnicodeDecodeError):
             return None
 
     def save(self, text: str) -> EditTarget:
-        """Write ``text`` whole (atomically); the target to keep editing."""
+        """Write ``text`` whole (atomically); the target to keep editing.
+
+        A symlinked file is written where the link points (the link stays),
+        and an existing file keeps its permissions."""
         folder = self.path.parent
         folder.mkdir(parents=True, exist_ok=True)
         if not (folder / SCHEMA_FILE).exists():
             write_schema(folder)  # the first line of a copy points at it
-        atomic_write(self.path, text)
+        real = Path(os.path.realpath(self.path))
+        try:
+            mode = real.stat().st_mode & 0o777
+        except FileNotFoundError:
+            mode = 0o644
+        atomic_write(real, text, mode=mode)
         return EditTarget(self.routine_id, self.path, text, from_builtin=False)
 
 
 def edit_target(entry: LibraryEntry, folder: Path) -> EditTarget:
     """The editor's target for a routine (valid or broken) from the library."""
-    if entry.origin == BUILTIN:
+    mine = existing_user_file(entry.id, folder) if entry.origin == BUILTIN else None
+    if entry.origin == BUILTIN and mine is None:
         return EditTarget(entry.id, folder / f"{entry.id}.yaml", with_schema_line(source_text(entry)), True)
-    path = Path(entry.path)
+    path = mine or Path(entry.path)
     if path.is_dir() or path.suffix not in (".yaml", ".yml"):
         raise AuthoringError(f"{path} is not a routine file")
     try:

@@ -282,7 +282,7 @@ def cmd_edit(args: argparse.Namespace, paths: Paths) -> int:
     and offer to reopen it at the first problem until it is right."""
     import subprocess
 
-    from coach.authoring import AuthoringError, copy_builtin, find_editor
+    from coach.authoring import AuthoringError, copy_builtin, existing_user_file, find_editor
     from coach.library import BUILTIN
 
     library = load_library(paths.routines_dir)
@@ -291,9 +291,11 @@ def cmd_edit(args: argparse.Namespace, paths: Paths) -> int:
         raise UserError(f"no routine called '{args.routine}'; see 'coach list', or make one with 'coach new {args.routine}'")
     try:
         editor = find_editor()
-        if entry.origin == BUILTIN:
+        if entry.origin == BUILTIN and existing_user_file(entry.id, paths.routines_dir) is None:
             path = copy_builtin(entry, paths.routines_dir)
             print(f"copied the built-in '{entry.id}' to {printable(path)}; your copy replaces it", file=sys.stderr)
+        elif entry.origin == BUILTIN:  # the user's own file for this id has problems
+            path = copy_builtin(entry, paths.routines_dir)  # gives that file, copies nothing
         else:
             path = Path(entry.path)
     except AuthoringError as err:

@@ -174,8 +174,10 @@ def _flare_spans(store: Store, first: date, last: date) -> tuple[FlareSpan, ...]
     spans = []
     for flare in store.flareups_between(first, last):
         pains = [pain for _, pain, _ in store.flareup_pains(flare.id)]
-        zone = flare.started_local.tzinfo
-        spans.append(FlareSpan(flare.started_local, flare.ended_utc.astimezone(zone) if flare.ended_utc else None,
+        # The end on the wall clock of its own moment (the start's offset may
+        # differ across a clock change); the system's zone, as for everything shown.
+        ended = flare.ended_utc.astimezone() if flare.ended_utc is not None else None
+        spans.append(FlareSpan(flare.started_local, ended,
                                pains[0] if pains else None, pains[-1] if pains else None))
     return tuple(spans)
 

@@ -562,11 +562,16 @@ class Store:
         return [(_parse_utc(r[0]), r[1], r[2]) for r in rows]  # type: ignore[misc]
 
     def flareups_between(self, first: date, last: date) -> list[FlareUpRecord]:
-        """Flare-ups that overlap the local dates [first, last], oldest first."""
+        """Flare-ups that overlap the local dates [first, last], oldest first.
+
+        The end is stored in UTC: it is compared with the start of ``first``
+        on the clock's own zone (the zone the local dates were written in)."""
+        zone = self._now().tzinfo
+        start = datetime.combine(first, datetime.min.time()).replace(tzinfo=zone)
         with self._guard() as conn:
             rows = conn.execute(
                 "SELECT * FROM flareups WHERE local_date <= ? AND (ended_utc IS NULL OR ended_utc >= ?)"
-                " ORDER BY started_utc", (last.isoformat(), first.isoformat())).fetchall()
+                " ORDER BY started_utc", (last.isoformat(), _utc_text(start))).fetchall()
         return [FlareUpRecord._from_row(r) for r in rows]
 
     def sessions_since(self, since: datetime) -> list[SessionRecord]:

@@ -7,7 +7,7 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, tzinfo
 from pathlib import Path
 
 from collections.abc import Iterable
@@ -17,15 +17,17 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.reactive import var
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 
 from coach.config import LoadedConfig, load_config, save_theme
 from coach.desktop import notify_desktop
-from coach.flareup import LOOKBACK, Done, Fit, Plan, headline, make_plan, pain_rising, when
+from coach.flareup import (
+    LOOKBACK, REMINDER_SNOOZE, Done, Plan, headline, make_plan, pain_rising, reminder_due, reminder_time, when,
+)
 from coach.durations import format_duration
 from coach.instance import InstanceLock
 from coach.library import Library, LibraryEntry, folder_signature, load_library
-from coach.model import Category, Routine
+from coach.model import Routine
 from coach.paths import Paths, resolve_paths
 from coach.recorder import close_dead_sessions
 from coach.safety import RED_FLAGS_CONFIRMED_KEY
@@ -40,8 +42,7 @@ from screens.commands import RoutineCommands
 ROUTINE_POLL_SECONDS = 2.0
 #: Where the opt-in reminder for the next timed therapy session is kept (history meta).
 THERAPY_REMINDER_KEY = "therapy_reminder"
-#: "Later" on a therapy reminder asks again after this long.
-THERAPY_SNOOZE = timedelta(minutes=15)
+
 
 
 @dataclass
@@ -270,12 +271,13 @@ class CoachApp(App[int]):
                 write_snapshot(self.services.paths.state_file, snapshot)
             except OSError:
                 pass  # coach status is a convenience; the app goes on
-        if timer.prompt_open and self._prompt is None and not self._in_flow:
+        if timer.prompt_open and self._prompt is None and not self._in_flow and not self._therapy_prompt_open:
             self.show_break_prompt()
-        elif self._prompt is None and not self._in_flow and not self._therapy_prompt_open:
+        elif (self._prompt is None and not self._in_flow and not self._therapy_prompt_open
+              and not isinstance(self.screen, ModalScreen)):  # never over a question being asked
             due = self.therapy_reminder_due()
             if due is not None:
-                self.show_therapy_prompt(due)
+                self.therapy_reminder_came_due(due)
         elif self._prompt is not None:
             if not timer.prompt_open and self.screen is self._prompt:  # missed, or the work day ended
                 self._prompt.dismiss(None)
@@ -390,10 +392,7 @@ class CoachApp(App[int]):
     def next_allowed(self, routine: Routine) -> datetime | None:
         """When a therapy routine may be done again in this flare-up (for a reminder)."""
         plan = self.flareup_plan()
-        advice = plan.of(routine.id) if plan is not None else None
-        if advice is None or advice.fit is not Fit.LATER or advice.at is None:
-            return None
-        return advice.at if routine.category is Category.THERAPY else None
+        return reminder_time(plan.of(routine.id) if plan is not None else None)
 
     @work(exclusive=True, group="flareup")
     async def flareup_dialog(self) -> None:
@@ -467,7 +466,7 @@ class CoachApp(App[int]):
 
     # --- reminders for timed therapy (opt-in, from the finish screen) -----------------
 
-    def set_therapy_reminder(self, routine_id: str | None, at: datetime | None) -> None:
+    def set_therapy_reminder(self, routine_id: str | None, at: datetime | None, *, quiet: bool = False) -> None:
         store = self.services.store
         if store is None:
             return
@@ -479,7 +478,7 @@ class CoachApp(App[int]):
         except StoreError as err:
             self.notify(str(err), title="History", severity="error", markup=False)
             return
-        if at is not None:
+        if at is not None and not quiet:
             self.notify(f"I will remind you at {when(at, self.services.wall(), self.services.tz)}.",
                         title="Reminder", markup=False)
 
@@ -503,12 +502,23 @@ class CoachApp(App[int]):
             return None
         return self._reminder[0]
 
+    def therapy_reminder_came_due(self, routine_id: str) -> None:
+        """Ask the rules again: prompt, move the reminder on, or drop it."""
+        plan = self.flareup_plan()
+        action, at = reminder_due(plan.of(routine_id) if plan is not None else None)
+        if action == "prompt":
+            self._therapy_prompt_open = True  # now, so the next poll does not ask twice
+            self.show_therapy_prompt(routine_id)
+        else:
+            self.set_therapy_reminder(routine_id if action == "move" else None, at, quiet=True)
+
     @work(exclusive=True, group="therapy-prompt")
     async def show_therapy_prompt(self, routine_id: str) -> None:
         from screens.break_prompt import TherapyPromptScreen
 
         entry = self.services.library.get(routine_id)
-        if entry is None or entry.routine is None or not entry.ok or self._active_flareup() is None:
+        if entry is None or entry.routine is None or not entry.ok:
+            self._therapy_prompt_open = False
             self.set_therapy_reminder(None, None)
             return
         self._therapy_prompt_open = True
@@ -520,7 +530,7 @@ class CoachApp(App[int]):
         finally:
             self._therapy_prompt_open = False
         if answer == "later":
-            self.set_therapy_reminder(routine_id, self.services.wall() + THERAPY_SNOOZE)
+            self.set_therapy_reminder(routine_id, self.services.wall() + REMINDER_SNOOZE, quiet=True)
             return
         self.set_therapy_reminder(None, None)
         if answer == "start":

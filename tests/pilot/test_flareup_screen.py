@@ -221,3 +221,40 @@ async def test_no_reminder_is_offered_outside_a_flare_up(start, clock) -> None:
         await tick(pilot, clock, 1)
         assert isinstance(app.screen, FinishScreen)
         assert not app.screen.query("#remind")
+
+
+async def test_a_reminder_for_a_routine_done_meanwhile_moves_on_and_never_joins_the_break_prompt(
+        start, wall, clock) -> None:
+    from screens.break_prompt import BreakPromptScreen
+
+    folder = resolve_paths().routines_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "cold-test.yaml").write_text(THERAPY)
+    app = start(flareup=(NOW - timedelta(hours=3), 6))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.set_therapy_reminder("cold-test", NOW + timedelta(hours=2))
+        with open_store(resolve_paths().history_file, clock=wall) as store:  # done anyway, at 16:00
+            wall.now = NOW + timedelta(hours=1)
+            sid = store.start_session("cold-test", "Cold test", 1)
+            store.finish_session(sid, outcome="completed", steps_done=1, active_seconds=30, phase_index=1)
+        wall.now = NOW + timedelta(hours=2)
+        app.sit_poll()
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)  # not allowed yet: the reminder moved to 18:00
+        assert app.services.store.get_meta(THERAPY_REMINDER_KEY) == (
+            '{"routine": "cold-test", "at": "2026-11-20T18:00:00+00:00"}')
+
+        wall.now = NOW + timedelta(hours=3)
+        app.sit_poll()
+        await pilot.pause()
+        assert isinstance(app.screen, TherapyPromptScreen)
+        for _ in range(40):  # the sit timer comes due while the therapy prompt is open
+            clock.advance(60)
+            wall.now += timedelta(minutes=1)
+            app.sit_poll()
+            if app.services.sit.prompt_open:
+                break
+        await pilot.pause()
+        assert app.services.sit.prompt_open
+        assert not any(isinstance(s, BreakPromptScreen) for s in app.screen_stack)

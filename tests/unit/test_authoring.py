@@ -181,3 +181,49 @@ def test_editor_choice_and_line_arguments(monkeypatch) -> None:
     assert Editor(("code", "-w")).command(Path("r.yaml"), 7) == ["code", "-w", "--goto", "r.yaml:7"]
     assert Editor(("gedit",)).command(Path("r.yaml"), 7) == ["gedit", "r.yaml"]
     assert Editor(("/usr/bin/vim",)).command(Path("r.yaml")) == ["/usr/bin/vim", "r.yaml"]
+
+
+# --- the app editor's target (coach.authoring.EditTarget) -----------------------
+
+
+def test_a_built_in_with_a_user_file_of_its_id_opens_the_user_file(coach_home: Path) -> None:
+    from coach.authoring import copy_builtin, edit_target
+
+    folder = resolve_paths().routines_dir
+    folder.mkdir(parents=True)
+    (folder / "ice-pack.yaml").write_text("id: ice-pack\ntitle: [mine, broken\n")
+    builtin = next(e for e in load_library(None).entries if e.id == "ice-pack")
+    target = edit_target(builtin, folder)
+    assert not target.from_builtin and target.text == "id: ice-pack\ntitle: [mine, broken\n"
+    assert copy_builtin(builtin, folder) == folder / "ice-pack.yaml"
+    assert (folder / "ice-pack.yaml").read_text() == "id: ice-pack\ntitle: [mine, broken\n"
+
+
+def test_crlf_survives_and_is_not_taken_for_a_change_elsewhere(tmp_path: Path) -> None:
+    from coach.authoring import edit_target
+    from coach.library import USER, LibraryEntry
+
+    path = tmp_path / "physio.yaml"
+    path.write_bytes(GOOD.format(id="physio").replace("\n", "\r\n").encode())
+    target = edit_target(LibraryEntry("physio", USER, str(path), None), tmp_path)
+    assert "\r\n" in target.text and target.on_disk() == target.text
+    saved = target.save(target.text.replace("Physio plan", "Plan"))
+    assert saved.on_disk() == saved.text and path.read_bytes().count(b"\r\n") == GOOD.count("\n")
+
+
+def test_saving_through_a_symlink_keeps_the_link_and_the_mode(tmp_path: Path) -> None:
+    from coach.authoring import edit_target
+    from coach.library import USER, LibraryEntry
+
+    real = tmp_path / "shared" / "physio.yaml"
+    real.parent.mkdir()
+    real.write_text(GOOD.format(id="physio"))
+    real.chmod(0o600)
+    folder = tmp_path / "routines"
+    folder.mkdir()
+    link = folder / "physio.yaml"
+    link.symlink_to(real)
+    target = edit_target(LibraryEntry("physio", USER, str(link), None), folder)
+    target.save(target.text.replace("Physio plan", "Plan"))
+    assert link.is_symlink() and "title: Plan" in real.read_text()
+    assert real.stat().st_mode & 0o777 == 0o600

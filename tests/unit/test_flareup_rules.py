@@ -189,3 +189,19 @@ def test_parse_start() -> None:
     ]:
         with pytest.raises(ValueError, match=message):
             parse_start(days, clock, now, TZ)
+
+
+def test_reminders_follow_the_gap_not_the_daily_limit() -> None:
+    from coach.flareup import reminder_due, reminder_time
+
+    gap = advise(ICE, ONSET, ice(1), at(1.5), TZ)  # next at 12:00
+    assert reminder_time(gap) == at(3)
+    limited = advise(ICE, ONSET, ice(1, 3, 5, 7), at(9), TZ)  # 4 of 3-4: again tomorrow
+    assert limited.fit is Fit.LATER and reminder_time(limited) is None
+    assert reminder_time(advise(BUILTIN["hip-and-back-stretch"], ONSET, [], at(1), TZ)) is None  # not therapy
+    assert reminder_time(advise(ICE, ONSET, [], at(1), TZ)) is None  # fits now: nothing to wait for
+    # Come due: asked again, since the routine may have been done meanwhile.
+    assert reminder_due(advise(ICE, ONSET, ice(1), at(3), TZ)) == ("prompt", None)
+    assert reminder_due(advise(ICE, ONSET, ice(1, 2.5), at(3), TZ)) == ("move", at(4.5))
+    assert reminder_due(advise(ICE, ONSET, ice(1), at(48), TZ)) == ("drop", None)  # its time has passed
+    assert reminder_due(None) == ("drop", None)  # the flare-up settled, or the routine went

@@ -642,3 +642,14 @@ def test_sessions_since(store: Store, clock: FakeClock) -> None:
     second = store.start_session("ice-pack", "Ice pack", 3)
     assert [r.id for r in store.sessions_since(clock.now - timedelta(hours=1))] == [second]
     assert [r.id for r in store.sessions_since(clock.now - timedelta(days=2))] == [first, second]
+
+
+def test_a_flare_up_ending_just_after_midnight_east_of_utc_is_in_that_day(db_path: Path) -> None:
+    helsinki = ZoneInfo("Europe/Helsinki")
+    now = [datetime(2026, 11, 17, 9, 0, tzinfo=helsinki)]
+    with open_store(db_path, clock=lambda: now[0]) as s:
+        flareup_id = s.start_flareup(now[0], 5)
+        now[0] = datetime(2026, 11, 19, 1, 30, tzinfo=helsinki)  # 23:30 UTC on the 18th
+        s.end_flareup(flareup_id)
+        assert [f.id for f in s.flareups_between(date(2026, 11, 19), date(2026, 11, 20))] == [flareup_id]
+        assert s.flareups_between(date(2026, 11, 20), date(2026, 11, 21)) == []
