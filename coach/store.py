@@ -521,6 +521,11 @@ class Store:
         with self._write() as conn:
             if conn.execute("SELECT 1 FROM flareups WHERE ended_utc IS NULL").fetchone():
                 raise StoreError("a flare-up is already recorded; say it has settled first")
+            last_end = conn.execute("SELECT max(ended_utc) FROM flareups").fetchone()[0]
+            if last_end is not None and last_end > _utc_text(started):
+                ended = _parse_utc(last_end).astimezone(started.tzinfo)  # type: ignore[union-attr]
+                raise StoreError(f"the last flare-up settled at {ended:%a} {ended.day} {ended:%b} {ended:%H:%M};"
+                                 " a new one starts after that")
             cur = conn.execute(
                 "INSERT INTO flareups (started_utc, local_date, utc_offset_min, recorded_utc) VALUES (?, ?, ?, ?)",
                 (_utc_text(started), started.date().isoformat(), offset, _utc_text(now)))

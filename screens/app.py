@@ -22,7 +22,7 @@ from textual.screen import ModalScreen, Screen
 from coach.config import LoadedConfig, load_config, save_theme
 from coach.desktop import notify_desktop
 from coach.flareup import (
-    LOOKBACK, REMINDER_SNOOZE, Done, Plan, headline, make_plan, pain_rising, reminder_due, reminder_time, when,
+    LOOKBACK, REMINDER_SNOOZE, Done, Fit, Plan, headline, make_plan, pain_rising, reminder_due, reminder_time, when,
 )
 from coach.durations import format_duration
 from coach.instance import InstanceLock
@@ -197,6 +197,11 @@ class CoachApp(App[int]):
         if entry is None or entry.routine is None or not entry.ok:
             self.notify(f"'{routine_id}' cannot be started: it has problems.", severity="error", markup=False)
             return
+        plan = self.flareup_plan()
+        advice = plan.of(routine_id) if plan is not None else None
+        if advice is not None and advice.fit is not Fit.NOW:
+            self.notify(f"In this flare-up: {advice.reason}. Start it only if you are sure.",
+                        title=entry.routine.title, severity="warning", markup=False, timeout=8)
         self._in_flow = True  # now, not when the worker starts: no prompt in between
         self._run_worker(entry.routine)
 

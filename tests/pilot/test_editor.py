@@ -54,9 +54,15 @@ async def open_editor(app, pilot, option_id: str) -> EditorScreen:
 
 
 async def checked(pilot) -> None:
-    """Let the debounced check run (real time: it is the screen's own timer)."""
-    await asyncio.sleep(CHECK_DELAY + 0.2)
-    await pilot.pause()
+    """Let the debounced check run (real time: it is the screen's own timer),
+    however slow the machine is."""
+    await asyncio.sleep(CHECK_DELAY)
+    for _ in range(100):
+        await pilot.pause()
+        if pilot.app.screen._check_timer is None:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("the check did not run")
 
 
 def problem_lines(screen: EditorScreen) -> list[str]:

@@ -618,6 +618,8 @@ def test_a_flare_up_from_start_to_settled(store: Store, clock: FakeClock) -> Non
     assert store.active_flareup() is None
     with pytest.raises(StoreError):
         store.end_flareup(flareup_id)
+    with pytest.raises(StoreError, match="the last flare-up settled at Mon 4 May 11:35"):
+        store.start_flareup(clock.now - timedelta(hours=1), 4)  # inside the one that settled
     [past] = store.flareups_between(started.date(), clock.now.date())
     assert past.id == flareup_id and past.ended_utc == clock.now.replace(microsecond=0).astimezone(UTC)
     assert store.flareups_between(clock.now.date() + timedelta(days=1), clock.now.date() + timedelta(days=9)) == []
