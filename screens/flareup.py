@@ -107,12 +107,11 @@ class FlareUpUpdateScreen(ModalScreen["tuple[str, int | None] | None"]):
     Dismisses ("pain", score), ("settled", None) or None (back)."""
 
     BINDINGS = [
-        Binding("left,minus", "change(-1)", "Less", show=False),
-        Binding("right,plus", "change(1)", "More", show=False),
         Binding("enter", "pain", "Save pain score", id="flareup.pain"),
         Binding("s", "settled", "It has settled", id="flareup.settled"),
         Binding("escape", "back", "Back", id="flareup.back"),
-    ] + [Binding(str(n), f"set({n})", show=False) for n in range(10)]
+    ]
+    AUTO_FOCUS = "#flareup-pain"  # arrows and digits go to the scale
 
     def __init__(self, headline: str, last_pain: int | None) -> None:
         super().__init__()
@@ -124,7 +123,7 @@ class FlareUpUpdateScreen(ModalScreen["tuple[str, int | None] | None"]):
             yield Static(Content.styled(self.headline, "bold"), classes="dialog-title")
             said = "" if self.last_pain is None else f" (last time: {self.last_pain})"
             yield Static(f"How bad is it now{said}? Arrows or 0-9, then enter.", classes="flareup-label")
-            yield PainScale(id="flareup-pain")
+            yield FocusablePainScale(id="flareup-pain")
             with Horizontal(classes="buttons"):
                 yield Button("Save pain score", id="pain", variant="primary", compact=True)
                 yield Button("It has settled", id="settled", variant="success", compact=True)
@@ -136,13 +135,6 @@ class FlareUpUpdateScreen(ModalScreen["tuple[str, int | None] | None"]):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         {"pain": self.action_pain, "settled": self.action_settled}.get(event.button.id or "", self.action_back)()
-
-    def action_change(self, delta: int) -> None:
-        scale = self.query_one(PainScale)
-        scale.value = max(0, min(10, scale.value + delta))
-
-    def action_set(self, value: int) -> None:
-        self.query_one(PainScale).value = value
 
     def action_pain(self) -> None:
         self.dismiss(("pain", self.query_one(PainScale).value))

@@ -169,10 +169,14 @@ steps:
 """
 
 
-async def test_the_next_cold_pack_reminder_is_opt_in(start, wall, clock) -> None:
+def write_cold_test() -> None:
     folder = resolve_paths().routines_dir
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "cold-test.yaml").write_text(THERAPY)
+
+
+async def test_the_next_cold_pack_reminder_is_opt_in(start, wall, clock) -> None:
+    write_cold_test()
     app = start(flareup=(NOW - timedelta(hours=3), 6))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -207,9 +211,7 @@ async def test_the_next_cold_pack_reminder_is_opt_in(start, wall, clock) -> None
 
 
 async def test_no_reminder_is_offered_outside_a_flare_up(start, clock) -> None:
-    folder = resolve_paths().routines_dir
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "cold-test.yaml").write_text(THERAPY)
+    write_cold_test()
     app = start()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -227,9 +229,7 @@ async def test_a_reminder_for_a_routine_done_meanwhile_moves_on_and_never_joins_
         start, wall, clock) -> None:
     from screens.break_prompt import BreakPromptScreen
 
-    folder = resolve_paths().routines_dir
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "cold-test.yaml").write_text(THERAPY)
+    write_cold_test()
     app = start(flareup=(NOW - timedelta(hours=3), 6))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
