@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from coach.durations import format_duration
+from coach.flareup import REMINDER_SNOOZE
 from screens.text import literal
 
 # Keys pressed this soon after the prompt appears were meant for the screen
@@ -20,7 +21,32 @@ from screens.text import literal
 ARMING_SECONDS = 1.0
 
 
-class BreakPromptScreen(ModalScreen["str | None"]):
+class ArmedPromptScreen(ModalScreen["str | None"]):
+    """A prompt that appears unasked over whatever is open. Keys in its first
+    second go to the screen below (the person was typing); after that, its
+    bindings call ``answer`` and it dismisses with the answer."""
+
+    def __init__(self, clock: Callable[[], float]) -> None:
+        super().__init__()
+        self.clock = clock
+        self._shown_at = clock()
+
+    async def on_key(self, event: events.Key) -> None:
+        if self.clock() - self._shown_at >= ARMING_SECONDS or len(self.app.screen_stack) < 2:
+            return
+        event.stop()
+        event.prevent_default()
+        below = self.app.screen_stack[-2]
+        target = below.focused or below
+        target.post_message(events.Key(event.key, event.character))
+
+    def action_answer(self, answer: str) -> None:
+        if self.clock() - self._shown_at < ARMING_SECONDS:
+            return
+        self.dismiss(answer)
+
+
+class BreakPromptScreen(ArmedPromptScreen):
     """Dismisses "take", "snooze", "skip" or "already" (or None if closed by the app)."""
 
     BINDINGS = [
@@ -32,13 +58,11 @@ class BreakPromptScreen(ModalScreen["str | None"]):
 
     def __init__(self, sitting: float, can_snooze: bool, snooze_seconds: int, routine_title: str,
                  clock: Callable[[], float]) -> None:
-        super().__init__()
-        self.clock = clock
+        super().__init__(clock)
         self.sitting = sitting
         self.can_snooze = can_snooze
         self.snooze_seconds = snooze_seconds
         self.routine_title = routine_title
-        self._shown_at = clock()
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="break-prompt"):
@@ -60,22 +84,8 @@ class BreakPromptScreen(ModalScreen["str | None"]):
             return self.can_snooze
         return True
 
-    async def on_key(self, event: events.Key) -> None:
-        if self.clock() - self._shown_at >= ARMING_SECONDS or len(self.app.screen_stack) < 2:
-            return
-        event.stop()
-        event.prevent_default()
-        below = self.app.screen_stack[-2]
-        target = below.focused or below
-        target.post_message(events.Key(event.key, event.character))
 
-    def action_answer(self, answer: str) -> None:
-        if self.clock() - self._shown_at < ARMING_SECONDS:
-            return
-        self.dismiss(answer)
-
-
-class TherapyPromptScreen(ModalScreen["str | None"]):
+class TherapyPromptScreen(ArmedPromptScreen):
     """The opt-in reminder: the next timed therapy session is allowed now.
 
     Dismisses "start", "later" (ask again in a while) or "dismiss". Keys in its
@@ -88,10 +98,8 @@ class TherapyPromptScreen(ModalScreen["str | None"]):
     ]
 
     def __init__(self, routine_title: str, clock: Callable[[], float]) -> None:
-        super().__init__()
+        super().__init__(clock)
         self.routine_title = routine_title
-        self.clock = clock
-        self._shown_at = clock()
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="break-prompt"):
@@ -100,14 +108,7 @@ class TherapyPromptScreen(ModalScreen["str | None"]):
                          classes="dialog-title")
             yield Static(Content("\n").join([
                 Content.assemble("enter: start ", literal(self.routine_title)),
-                Content("l: later (ask again in 15 minutes)"),
+                Content(f"l: later (ask again in {format_duration(int(REMINDER_SNOOZE.total_seconds()))})"),
                 Content("x: no more reminders this time"),
             ]), id="therapy-text")
         yield Footer()
-
-    on_key = BreakPromptScreen.on_key
-
-    def action_answer(self, answer: str) -> None:
-        if self.clock() - self._shown_at < ARMING_SECONDS:
-            return
-        self.dismiss(answer)
