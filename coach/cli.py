@@ -58,6 +58,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", metavar="FILE", nargs="*", type=Path)
     sub.add_parser("schema", help="print the JSON Schema of the routine format")
     sub.add_parser("status", help="one short line for tmux or a shell prompt: sitting time, next break")
+    sub.add_parser("watch", help="the sit timer without the full screen: one line per event, notifications")
+    p = sub.add_parser("break", help="answer the sit timer from any shell")
+    p.add_argument("answer", choices=("snooze", "skip", "already"),
+                   help="snooze: later; skip: not this one; already: I already took a break")
     p = sub.add_parser("stats", help="progress summary and charts as plain terminal output")
     p.add_argument("--days", type=_days, default=30, metavar="N",
                    help="how many days back, today included (default 30)")
@@ -101,6 +105,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "edit": cmd_edit,
         "schema": cmd_schema,
         "status": cmd_status,
+        "watch": cmd_watch,
+        "break": cmd_break,
         "stats": cmd_stats,
         "export": cmd_export,
         "paths": cmd_paths,
@@ -356,6 +362,49 @@ def cmd_status(args: argparse.Namespace, paths: Paths) -> int:
     running = app_is_running(paths.lock_file)
     snapshot = read_snapshot(paths.state_file) if running else None
     _out(status_line(snapshot, running, datetime.now().astimezone()))
+    return 0
+
+
+def cmd_watch(args: argparse.Namespace, paths: Paths) -> int:
+    """``coach watch``: the headless owner of the sit timer (no Textual)."""
+    from coach.away import start_away_watcher
+    from coach.config import load_config
+    from coach.watch import run_watch
+
+    config = load_config(paths.config_file)
+    away = start_away_watcher(config.config.sitting, interval=30.0)
+    try:
+        return run_watch(paths, config, presence=away.latest if away is not None else None)
+    finally:
+        if away is not None:
+            away.stop()
+
+
+def cmd_break(args: argparse.Namespace, paths: Paths) -> int:
+    """``coach break snooze|skip|already``: an answer for the owner of the sit timer."""
+    from datetime import datetime
+
+    from coach.instance import app_is_running
+    from coach.sitanswers import SitAnswer, send_answer
+    from coach.sitstate import read_snapshot
+    from coach.sitting import Mode
+
+    if not app_is_running(paths.lock_file):
+        raise UserError("no sit timer is running; start 'coach watch' or the app")
+    snapshot = read_snapshot(paths.state_file)
+    due = snapshot is not None and snapshot.mode is Mode.DUE
+    if args.answer in ("snooze", "skip") and not due:
+        raise UserError(f"no break is due now, so there is nothing to {args.answer} (see 'coach status')")
+    if args.answer == "snooze" and snapshot is not None and not snapshot.can_snooze:
+        raise UserError("no more snoozes in a row: take the break ('coach break already') or skip it")
+    now = datetime.now().astimezone()
+    try:
+        send_answer(paths.data_dir / "answers", SitAnswer(args.answer, now))
+    except OSError as err:
+        raise UserError(f"{printable(paths.data_dir)}: cannot send the answer: {err.strerror or err}") from None
+    owner = f"the {snapshot.owner}" if snapshot is not None and snapshot.owner else "the sit timer"
+    done = {"snooze": "snoozed", "skip": "skipped", "already": "a new sitting bout starts"}[args.answer]
+    _out(f"{done} (sent to {owner})")
     return 0
 
 

@@ -25,14 +25,15 @@ from coach.flareup import (
     LOOKBACK, REMINDER_SNOOZE, Done, Fit, Plan, headline, make_plan, pain_rising, reminder_due, reminder_time, when,
 )
 from coach.durations import format_duration
+from coach.clocks import boot_clock, boot_id
 from coach.instance import InstanceLock
 from coach.library import Library, LibraryEntry, folder_signature, load_library
 from coach.model import Routine
 from coach.paths import Paths, resolve_paths
 from coach.recorder import close_dead_sessions
 from coach.safety import RED_FLAGS_CONFIRMED_KEY
-from coach.sitstate import SitSnapshot, status_line, write_snapshot
-from coach.sitting import BreakEvent, Mode, SitTimer, pause_choices
+from coach.sitclock import SitClock, SitView
+from coach.sitting import BreakEvent, pause_choices
 from coach.store import FlareUpRecord, SessionRecord, Store, StoreError, open_store
 from screens.break_prompt import BreakPromptScreen
 from screens.commands import RoutineCommands
@@ -40,6 +41,8 @@ from screens.commands import RoutineCommands
 
 #: How often the user routine folder is checked for added, changed or removed files.
 ROUTINE_POLL_SECONDS = 2.0
+#: How often the away sources (tmux, terminals, logind, the desktop) are read.
+AWAY_POLL_SECONDS = 15.0
 #: Where the opt-in reminder for the next timed therapy session is kept (history meta).
 THERAPY_REMINDER_KEY = "therapy_reminder"
 
@@ -55,10 +58,11 @@ class Services:
     store: Store | None
     store_problem: str | None
     lock: InstanceLock
-    sit: SitTimer
+    sit: SitClock
     monotonic: Callable[[], float]
     wall: Callable[[], datetime]
     tz: tzinfo | None = None  # the user's zone for days and clock times (None: the system's)
+    watch_away: bool = False  # poll the away sources (the real clock only: tests stay deterministic)
 
 
 class CoachApp(App[int]):
@@ -82,8 +86,7 @@ class CoachApp(App[int]):
         self._saved_theme = services.config.config.theme
         self._in_flow = False  # a routine (or its cautions / pain check) is on screen
         self._prompt: BreakPromptScreen | None = None
-        self._prompt_nudges = 0
-        self._snapshot: SitSnapshot | None = None
+        self._away = None  # the away sources' poller, once started
         self._therapy_prompt_open = False
         self._reminder: tuple[str, datetime] | None = None
 
@@ -107,6 +110,8 @@ class CoachApp(App[int]):
         self._routines_seen = folder_signature(self.services.paths.routines_dir)
         self._reminder = self.load_therapy_reminder()
         self.set_interval(ROUTINE_POLL_SECONDS, self.check_routine_folder)
+        if self.services.watch_away:
+            self.start_away_watcher()
         for problem in self.services.config.problems:
             self.notify(problem, title="Settings", severity="warning", markup=False, timeout=12)
         if self.services.store_problem:
@@ -234,15 +239,13 @@ class CoachApp(App[int]):
                 await self.note_flareup_pain(pain_before, "before")
         self.services.sit.routine_started()
         self.sit_poll()
-        # While a routine plays the sit line only says so: no need to wake each second.
-        self._sit_interval.pause()
         try:
             result = await self.push_screen_wait(PlayerScreen(routine, pain_before=pain_before, resume=resume))
-        finally:
-            self._sit_interval.resume()
-        event = self.services.sit.routine_ended(result.active_seconds, result.completed)
-        if event is not None:
-            self.record_break(event)
+        except BaseException:
+            self.services.sit.routine_ended(0, completed=False)
+            raise
+        self.services.sit.routine_ended(result.active_seconds, result.completed)
+        self.sit_poll()
         self.set_run_outcome(result.completed)
         await self.note_flareup_pain(result.pain_after, "after")
         next_at = self.next_allowed(routine) if result.completed and self.start_routine_id is None else None
@@ -259,38 +262,43 @@ class CoachApp(App[int]):
     # --- the sit timer ----------------------------------------------------------------
 
     def sit_poll(self) -> None:
-        """Once a second: move the sit timer on, store what happened, show it."""
+        """Once a second: tick the sit timer (owner or viewer), show it, and show
+        or withdraw the prompt. The rules are in coach.sitclock; this only shows."""
         if not self.screen_stack:  # shutting down
             return
-        timer = self.services.sit
-        for event in timer.poll():
-            self.record_break(event)
-        status = timer.status()
-        now = self.services.wall()
-        snapshot = SitSnapshot.of(status, now)
-        self.sit_text = status_line(snapshot, True, now)
-        self.sit_due = status.mode is Mode.DUE
-        if snapshot.moved_since(self._snapshot):
-            self._snapshot = snapshot
-            try:
-                write_snapshot(self.services.paths.state_file, snapshot)
-            except OSError:
-                pass  # coach status is a convenience; the app goes on
-        if timer.prompt_open and self._prompt is None and not self._in_flow and not self._therapy_prompt_open:
-            self.show_break_prompt()
+        view, news = self.services.sit.tick()
+        self.sit_text = view.line
+        self.sit_due = view.prompt_open
+        for item in news:
+            if item.kind == "owner":
+                self.notify(item.text.capitalize(), title="Sit timer", markup=False)
+        if self._prompt is not None:
+            self._prompt.show_sitting(view.sitting)
+        if view.prompt_open and self._prompt is None and not self._in_flow and not self._therapy_prompt_open:
+            self.show_break_prompt(view)
         elif (self._prompt is None and not self._in_flow and not self._therapy_prompt_open
               and not isinstance(self.screen, ModalScreen)):  # never over a question being asked
             due = self.therapy_reminder_due()
             if due is not None:
                 self.therapy_reminder_came_due(due)
         elif self._prompt is not None:
-            if not timer.prompt_open and self.screen is self._prompt:  # missed, or the work day ended
+            if not view.prompt_open and self.screen is self._prompt:  # answered elsewhere, missed, away
                 self._prompt.dismiss(None)
-            elif status.nudges > self._prompt_nudges:
-                self._prompt_nudges = status.nudges
+            elif any(item.kind == "nudge" for item in news):
                 self.bell()
 
+    @work(thread=True, group="away", exit_on_error=False)
+    def start_away_watcher(self) -> None:
+        """Find the away sources and poll them off the screen's thread."""
+        from coach.away import start_away_watcher
+
+        watcher = start_away_watcher(self.services.config.config.sitting, interval=AWAY_POLL_SECONDS)
+        if watcher is not None:
+            self._away = watcher
+            self.services.sit.presence = watcher.latest
+
     def record_break(self, event: BreakEvent) -> None:
+        """Store a break the sit timer reports (called by it, when this app owns it)."""
         store = self.services.store
         if store is None:
             return
@@ -300,34 +308,25 @@ class CoachApp(App[int]):
             self.notify(str(err), title="History", severity="error", markup=False)
 
     @work(exclusive=True, group="break-prompt")
-    async def show_break_prompt(self) -> None:
+    async def show_break_prompt(self, view: SitView) -> None:
         from screens.break_prompt import BreakPromptScreen
 
-        timer = self.services.sit
-        settings = timer.settings
+        sit = self.services.sit
+        settings = sit.settings
         entry = self.services.library.get(settings.break_routine)
         title = entry.routine.title if entry is not None and entry.routine is not None else settings.break_routine
-        status = timer.status()
-        self._prompt = BreakPromptScreen(status.sitting, timer.can_snooze, settings.snooze, title, self.services.monotonic)
-        self._prompt_nudges = 0
+        self._prompt = BreakPromptScreen(view.sitting, view.can_snooze, settings.snooze, title, self.services.monotonic)
         self.bell()
-        if self.services.config.config.desktop_notifications:
-            notify_desktop("Time for a break", f"You have been sitting for {format_duration(round(status.sitting))}.")
+        if view.is_owner and self.services.config.config.desktop_notifications:
+            notify_desktop("Time for a break", f"You have been sitting for {format_duration(round(view.sitting))}.")
         try:
             answer = await self.push_screen_wait(self._prompt)
         finally:
             self._prompt = None
-        event = None
-        if answer == "snooze":
-            event = timer.snooze()
-        elif answer == "skip":
-            event = timer.skip()
-        elif answer == "already":
-            event = timer.already()
+        if answer in ("snooze", "skip", "already"):
+            sit.answer(answer)
         elif answer == "take":
             self.start_routine(settings.break_routine)
-        if event is not None:
-            self.record_break(event)
         self.sit_poll()
 
     def check_routine_folder(self) -> None:
@@ -582,9 +581,11 @@ class CoachApp(App[int]):
                 self._saved_theme = theme
 
     def on_unmount(self) -> None:
+        if self._away is not None:
+            self._away.stop()
+        self.services.sit.close()  # another window or coach watch takes over
         if self.services.store is not None:
             self.services.store.close()
-        self.services.lock.release()
 
 
 def _resume_gc() -> None:
@@ -601,6 +602,7 @@ def make_app(
     wall: Callable[[], datetime] | None = None,
     library: Library | None = None,
     tz: tzinfo | None = None,
+    boottime: Callable[[], float] | None = None,
 ) -> CoachApp:
     """Build the app with its services; the CLI and the tests both use this."""
     paths = paths or resolve_paths()
@@ -615,14 +617,27 @@ def make_app(
         store_problem = f"{err} History is off for this run."
     except OSError as err:
         store_problem = f"Cannot open the history at {paths.history_file}: {err.strerror or err}. History is off for this run."
-    sit = SitTimer(config.config.sitting, monotonic, wall)
-    lock = InstanceLock(paths.lock_file)
-    try:
-        lock.acquire()
-    except OSError:
-        pass  # no lock, no harm: resume falls back to staleness
-    services = Services(paths, config, library, store, store_problem, lock, sit, monotonic, wall, tz)
-    return CoachApp(services, start_routine=start_routine)
+    if boottime is None and monotonic is time.monotonic:
+        boottime = boot_clock()  # a fake monotonic gets no boot clock: suspend is then not guessed
+    holder: list[CoachApp] = []
+
+    def record(event: BreakEvent) -> None:
+        if holder:
+            holder[0].record_break(event)
+        elif store is not None:  # before the app exists: taking over at start-up
+            try:
+                store.record_break(event.answer.value, event.bout_seconds, event.at, event.prompted)
+            except (StoreError, ValueError):
+                pass
+
+    sit = SitClock("app", paths, config.config.sitting, monotonic=monotonic, wall=wall, boottime=boottime,
+                   boot_id=boot_id(), record=record)
+    sit.try_to_own()  # now, so leftover sessions are known to be dead (no other owner)
+    services = Services(paths, config, library, store, store_problem, sit.lock, sit, monotonic, wall, tz,
+                        watch_away=monotonic is time.monotonic)
+    app = CoachApp(services, start_routine=start_routine)
+    holder.append(app)
+    return app
 
 
 __all__ = ["CoachApp", "Services", "make_app", "Path"]

@@ -67,17 +67,28 @@ class BreakPromptScreen(ArmedPromptScreen):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="break-prompt"):
             yield Static(Content.styled("Time to stand up and move", "bold"), classes="dialog-title")
-            lines = [
-                f"You have been sitting for {format_duration(round(self.sitting))}.",
-                f"enter: start {self.routine_title}",
-            ]
-            if self.can_snooze:
-                lines.append(f"s: snooze for {format_duration(self.snooze_seconds)}")
-            else:
-                lines.append("no more snoozes in a row: take the break, or skip it")
-            lines += ["x: skip this break", "t: I already took a break"]
-            yield Static(Content("\n").join(Content(line) for line in lines), id="break-text")
+            yield Static(self._text(), id="break-text")
         yield Footer()
+
+    def _text(self) -> Content:
+        lines = [
+            Content(f"You have been sitting for {format_duration(round(self.sitting))}."),
+            Content.assemble("enter: start ", literal(self.routine_title)),
+        ]
+        if self.can_snooze:
+            lines.append(Content(f"s: snooze for {format_duration(self.snooze_seconds)}"))
+        else:
+            lines.append(Content("no more snoozes in a row: take the break, or skip it"))
+        lines += [Content("x: skip this break"), Content("t: I already took a break")]
+        return Content("\n").join(lines)
+
+    def show_sitting(self, seconds: float) -> None:
+        """The sitting time counts on while the prompt is open."""
+        if round(seconds) == round(self.sitting):
+            return
+        self.sitting = seconds
+        if self.is_mounted:
+            self.query_one("#break-text", Static).update(self._text())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "answer" and parameters == ("snooze",):
