@@ -374,6 +374,7 @@ def cmd_watch(args: argparse.Namespace, paths: Paths) -> int:
     config = load_config(paths.config_file)
     away = start_away_watcher(config.config.sitting, interval=30.0)
     try:
+        # No sources at all: nobody can tell they are away (SitClock's default).
         return run_watch(paths, config, presence=away.latest if away is not None else None)
     finally:
         if away is not None:

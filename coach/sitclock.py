@@ -89,7 +89,9 @@ class SitClock:
         self.boottime = boottime
         self.boot_id = boot_id
         self.record = record or (lambda event: None)
-        self.presence = presence or (lambda: None)
+        # No sources at all: nobody can tell they are away, so they are not. A
+        # caller whose sources have not answered yet passes one returning None.
+        self.presence = presence or Presence
         self.pid = os.getpid() if pid is None else pid
         self.pid_alive = pid_alive
         self.lock = InstanceLock(paths.lock_file)
@@ -285,9 +287,9 @@ class SitClock:
         elif after.prompt_open and before is not None and after.nudges > before.nudges:
             news.append(SitNews("nudge", f"still time for a break: sitting for {_length(after.sitting)}"))
         if after.mode is Mode.AWAY and (before is None or before.mode is not Mode.AWAY):
-            news.append(SitNews("away", "away: no prompts until you are back"))
+            news.append(SitNews("away", "screen locked or nobody at the keys: no prompts until you are back"))
         elif before is not None and before.mode is Mode.AWAY and after.mode is not Mode.AWAY:
-            news.append(SitNews("back", f"back: {after.line}"))
+            news.append(SitNews("back", after.line))
         return news
 
     # --- answers, wherever they come from ------------------------------------------------------

@@ -83,8 +83,8 @@ class Watcher:
             while not self.stop.is_set():
                 view, news = self.sit.tick()
                 if not self.sit.is_owner and not standby_said:
-                    owner = view.owner or "another Coach"
-                    self.log("standby", f"the {owner} keeps the sit timer; this watch takes over when it ends")
+                    owner = f"the {view.owner}" if view.owner else "another Coach"
+                    self.log("standby", f"{owner} keeps the sit timer; this watch takes over when it ends")
                     standby_said = True
                 for item in news:
                     self.log(item.kind, item.text)

@@ -33,7 +33,7 @@ from coach.paths import Paths, resolve_paths
 from coach.recorder import close_dead_sessions
 from coach.safety import RED_FLAGS_CONFIRMED_KEY
 from coach.sitclock import SitClock, SitView
-from coach.sitting import BreakEvent, pause_choices
+from coach.sitting import BreakEvent, Presence, pause_choices
 from coach.store import FlareUpRecord, SessionRecord, Store, StoreError, open_store
 from screens.break_prompt import BreakPromptScreen
 from screens.commands import RoutineCommands
@@ -293,7 +293,9 @@ class CoachApp(App[int]):
         from coach.away import start_away_watcher
 
         watcher = start_away_watcher(self.services.config.config.sitting, interval=AWAY_POLL_SECONDS)
-        if watcher is not None:
+        if watcher is None:
+            self.services.sit.presence = Presence  # no sources: nobody can tell they are away
+        else:
             self._away = watcher
             self.services.sit.presence = watcher.latest
 
@@ -630,11 +632,13 @@ def make_app(
             except (StoreError, ValueError):
                 pass
 
+    watch_away = monotonic is time.monotonic
     sit = SitClock("app", paths, config.config.sitting, monotonic=monotonic, wall=wall, boottime=boottime,
-                   boot_id=boot_id(), record=record)
+                   boot_id=boot_id(), record=record,
+                   presence=(lambda: None) if watch_away else None)  # None: the sources have not answered yet
     sit.try_to_own()  # now, so leftover sessions are known to be dead (no other owner)
     services = Services(paths, config, library, store, store_problem, sit.lock, sit, monotonic, wall, tz,
-                        watch_away=monotonic is time.monotonic)
+                        watch_away=watch_away)
     app = CoachApp(services, start_routine=start_routine)
     holder.append(app)
     return app
