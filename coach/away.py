@@ -182,10 +182,15 @@ class LogindSource(_CommandSource):
     description = "logind session lock and idle hints"
 
     def __init__(self, runner: Runner = run_command, environ: Mapping[str, str] | None = None,
-                 timeout: float = TIMEOUT, monotonic: Callable[[], float] = time.monotonic) -> None:
+                 timeout: float = TIMEOUT, monotonic: Callable[[], float] = time.monotonic,
+                 systemd_dir: Path = Path("/run/systemd/system")) -> None:
         super().__init__(runner, environ, timeout)
         self.monotonic = monotonic
+        self.systemd_dir = systemd_dir
         self._session: str | None = None
+
+    def found(self) -> bool:
+        return super().found() and self.systemd_dir.is_dir()  # booted with systemd (sd_booted)
 
     def _session_id(self) -> str:
         if self._session is None:

@@ -59,6 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("schema", help="print the JSON Schema of the routine format")
     sub.add_parser("status", help="one short line for tmux or a shell prompt: sitting time, next break")
     sub.add_parser("watch", help="the sit timer without the full screen: one line per event, notifications")
+    p = sub.add_parser("autostart", help="start 'coach watch' at login (systemd user unit or LaunchAgent)")
+    p.add_argument("action", choices=("on", "off", "status"))
+    sub.add_parser("doctor", help="what this machine offers: away sources, notifications, speech, owner, paths")
     p = sub.add_parser("break", help="answer the sit timer from any shell")
     p.add_argument("answer", choices=("snooze", "skip", "already"),
                    help="snooze: later; skip: not this one; already: I already took a break")
@@ -107,6 +110,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "status": cmd_status,
         "watch": cmd_watch,
         "break": cmd_break,
+        "autostart": cmd_autostart,
+        "doctor": cmd_doctor,
         "stats": cmd_stats,
         "export": cmd_export,
         "paths": cmd_paths,
@@ -406,6 +411,32 @@ def cmd_break(args: argparse.Namespace, paths: Paths) -> int:
     owner = f"the {snapshot.owner}" if snapshot is not None and snapshot.owner else "the sit timer"
     done = {"snooze": "snoozed", "skip": "skipped", "already": "a new sitting bout starts"}[args.answer]
     _out(f"{done} (sent to {owner})")
+    return 0
+
+
+def cmd_autostart(args: argparse.Namespace, paths: Paths) -> int:
+    """``coach autostart on|off|status``."""
+    from coach.autostart import Autostart, AutostartError
+
+    autostart = Autostart()
+    try:
+        report = getattr(autostart, args.action)()
+    except AutostartError as err:
+        raise UserError(str(err)) from None
+    except OSError as err:
+        raise UserError(f"{printable(autostart.path)}: {err.strerror or err}") from None
+    for line in report.lines:
+        _out(printable(line))
+    return 0
+
+
+def cmd_doctor(args: argparse.Namespace, paths: Paths) -> int:
+    """``coach doctor``: one line per thing this machine offers; always exit 0."""
+    from coach.config import load_config
+    from coach.doctor import doctor_lines
+
+    for line in doctor_lines(paths, load_config(paths.config_file)):
+        _out(printable(line))
     return 0
 
 

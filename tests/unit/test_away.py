@@ -30,7 +30,8 @@ def make(kind: str, env: dict[str, str], timeout: float = 2.0):
     if kind == "tmux":
         return TmuxSource(environ=env, timeout=timeout, now=lambda: NOW)
     if kind == "logind":
-        return LogindSource(environ={**env, "XDG_SESSION_ID": "c7"}, timeout=timeout, monotonic=lambda: 5000.0)
+        return LogindSource(environ={**env, "XDG_SESSION_ID": "c7"}, timeout=timeout, monotonic=lambda: 5000.0,
+                            systemd_dir=Path(env["PATH"]))  # a folder that is there: "booted with systemd"
     if kind == "gnome":
         return GnomeSource(environ=env, timeout=timeout)
     if kind == "screensaver":
@@ -120,6 +121,11 @@ def test_logind_finds_the_graphical_session_of_the_user(tmp_path: Path) -> None:
     env = fake(tmp_path / "bin", "loginctl", 'echo "--help; rm"')  # a session id that is not one
     with pytest.raises(SourceError, match="no graphical session"):
         LogindSource(environ=env).read()
+
+
+def test_logind_needs_a_system_booted_with_systemd(tmp_path: Path) -> None:
+    env = fake(tmp_path / "bin", "loginctl", "echo LockedHint=no")
+    assert not LogindSource(environ=env, systemd_dir=tmp_path / "no-systemd").found()
 
 
 def test_desktop_sources_need_their_session(tmp_path: Path) -> None:
