@@ -21,6 +21,7 @@ from textual.screen import ModalScreen, Screen
 
 from coach.config import LoadedConfig, load_config, save_theme
 from coach.desktop import notify_desktop
+from coach.voice import find_voice_command
 from coach.flareup import (
     LOOKBACK, REMINDER_SNOOZE, Done, Fit, Plan, headline, make_plan, pain_rising, reminder_due, reminder_time, when,
 )
@@ -114,6 +115,12 @@ class CoachApp(App[int]):
             self.start_away_watcher()
         for problem in self.services.config.problems:
             self.notify(problem, title="Settings", severity="warning", markup=False, timeout=12)
+        config = self.services.config.config
+        if config.voice and find_voice_command(config.voice_command) is None:
+            wanted = f"'{config.voice_command[0]}'" if config.voice_command else "espeak-ng, spd-say or say"
+            self.notify(f"Voice cues are on, but no speech program was found ({wanted}), so nothing will be "
+                        "spoken. Install one, or set cues.voice to false. 'coach doctor' shows what is there.",
+                        title="Voice", severity="warning", markup=False, timeout=15)
         if self.services.store_problem:
             self.notify(self.services.store_problem, title="History", severity="error", markup=False, timeout=20)
         store = self.services.store
@@ -196,7 +203,7 @@ class CoachApp(App[int]):
 
     # --- running a routine --------------------------------------------------------
 
-    def start_routine(self, routine_id: str) -> None:
+    def start_routine(self, routine_id: str, confirmed: bool = False) -> None:
         """Start a routine by id (home screen, command palette)."""
         entry = self.services.library.get(routine_id)
         if entry is None or entry.routine is None or not entry.ok:
@@ -208,19 +215,24 @@ class CoachApp(App[int]):
             self.notify(f"In this flare-up: {advice.reason}. Start it only if you are sure.",
                         title=entry.routine.title, severity="warning", markup=False, timeout=8)
         self._in_flow = True  # now, not when the worker starts: no prompt in between
-        self._run_worker(entry.routine)
+        self._run_worker(entry.routine, confirmed)
 
     @work(exclusive=True, group="flow")
-    async def _run_worker(self, routine: Routine) -> None:
+    async def _run_worker(self, routine: Routine, confirmed: bool = False) -> None:
         self._in_flow = True
         try:
-            await self.run_routine(routine)
+            await self.run_routine(routine, confirmed=confirmed)
         finally:
             self._in_flow = False
             self.sit_poll()
 
-    async def run_routine(self, routine: Routine, resume: SessionRecord | None = None) -> None:
-        """Safety checks, the pain check, the player, and the finish screen."""
+    async def run_routine(self, routine: Routine, resume: SessionRecord | None = None,
+                          confirmed: bool = False) -> None:
+        """Safety checks, the pain check, the player, and the finish screen.
+
+        ``confirmed``: started with enter on the break prompt, which showed the
+        routine's cautions; the cautions screen then only asks when the routine
+        has a "do not use if" list to confirm."""
         from screens.before_start import BeforeStartScreen
         from screens.finish import FinishScreen
         from screens.pain_check import PainCheckScreen
@@ -229,23 +241,26 @@ class CoachApp(App[int]):
         if not await self.confirm_red_flags():
             self.set_run_outcome(False)
             return
-        pain_before = None
-        if resume is None:
-            if not await self.push_screen_wait(BeforeStartScreen(routine)):
-                self.set_run_outcome(False)
-                return
-            if routine.pain_check.before:
-                pain_before = await self.push_screen_wait(PainCheckScreen(routine, before=True))
-                await self.note_flareup_pain(pain_before, "before")
+        # From here the sit timer says "in a routine" (coach status too), not "break due".
         self.services.sit.routine_started()
         self.sit_poll()
+        result = None
         try:
+            pain_before = None
+            if resume is None:
+                if (not confirmed or routine.do_not_use_if) and not await self.push_screen_wait(
+                        BeforeStartScreen(routine)):
+                    self.set_run_outcome(False)
+                    return
+                if routine.pain_check.before:
+                    pain_before = await self.push_screen_wait(PainCheckScreen(routine, before=True))
+                    await self.note_flareup_pain(pain_before, "before")
             result = await self.push_screen_wait(PlayerScreen(routine, pain_before=pain_before, resume=resume))
-        except BaseException:
-            self.services.sit.routine_ended(0, completed=False)
-            raise
-        self.services.sit.routine_ended(result.active_seconds, result.completed)
-        self.sit_poll()
+        finally:
+            # Not played, or not long enough: the prompt that waited comes back.
+            self.services.sit.routine_ended(result.active_seconds if result else 0,
+                                            result.completed if result else False)
+            self.sit_poll()
         self.set_run_outcome(result.completed)
         await self.note_flareup_pain(result.pain_after, "after")
         next_at = self.next_allowed(routine) if result.completed and self.start_routine_id is None else None
@@ -317,7 +332,10 @@ class CoachApp(App[int]):
         settings = sit.settings
         entry = self.services.library.get(settings.break_routine)
         title = entry.routine.title if entry is not None and entry.routine is not None else settings.break_routine
-        self._prompt = BreakPromptScreen(view.sitting, view.can_snooze, settings.snooze, title, self.services.monotonic)
+        routine = entry.routine if entry is not None and entry.ok else None
+        self._prompt = BreakPromptScreen(view.sitting, view.can_snooze, settings.snooze, title, self.services.monotonic,
+                                         cautions=routine.cautions if routine else (),
+                                         stop_if=routine.stop_if if routine else ())
         self.bell()
         if view.is_owner and self.services.config.config.desktop_notifications:
             notify_desktop("Time for a break", f"You have been sitting for {format_duration(round(view.sitting))}.")
@@ -328,7 +346,7 @@ class CoachApp(App[int]):
         if answer in ("snooze", "skip", "already"):
             sit.answer(answer)
         elif answer == "take":
-            self.start_routine(settings.break_routine)
+            self.start_routine(settings.break_routine, confirmed=True)
         self.sit_poll()
 
     def check_routine_folder(self) -> None:

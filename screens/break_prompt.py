@@ -14,7 +14,7 @@ from textual.widgets import Footer, Static
 
 from coach.durations import format_duration
 from coach.flareup import REMINDER_SNOOZE
-from screens.text import literal
+from screens.text import join_blocks, literal, section
 
 # Keys pressed this soon after the prompt appears were meant for the screen
 # below (the person was typing); they are passed down, not taken as answers.
@@ -57,8 +57,10 @@ class BreakPromptScreen(ArmedPromptScreen):
     ]
 
     def __init__(self, sitting: float, can_snooze: bool, snooze_seconds: int, routine_title: str,
-                 clock: Callable[[], float]) -> None:
+                 clock: Callable[[], float], cautions: tuple[str, ...] = (), stop_if: tuple[str, ...] = ()) -> None:
         super().__init__(clock)
+        self.cautions = cautions
+        self.stop_if = stop_if
         self.sitting = sitting
         self.can_snooze = can_snooze
         self.snooze_seconds = snooze_seconds
@@ -68,6 +70,9 @@ class BreakPromptScreen(ArmedPromptScreen):
         with Vertical(id="dialog", classes="break-prompt"):
             yield Static(Content.styled("Time to stand up and move", "bold"), classes="dialog-title")
             yield Static(self._text(), id="break-text")
+            safety = join_blocks([section("Cautions", self.cautions), section("Stop if", self.stop_if)])
+            if safety.plain:
+                yield Static(safety, id="break-cautions")
         yield Footer()
 
     def _text(self) -> Content:
