@@ -13,15 +13,19 @@ import sys
 from pathlib import Path
 from typing import NoReturn, Sequence
 
+from typing import TYPE_CHECKING
+
 from coach import __version__
 from coach.durations import format_duration
-from coach.library import Library, LibraryEntry, load_library
-from coach.model import Routine
 from coach.paths import Paths, resolve_paths
-from coach.routines import RoutineError, read_routine_file
 from coach.sanitize import printable
-from coach.plan_text import render_plan
-from coach.timeline import build_timeline
+
+if TYPE_CHECKING:
+    from coach.library import Library, LibraryEntry
+    from coach.model import Routine
+
+# The routine machinery (YAML, validation, the library) is imported by the
+# commands that need it, so 'coach status' and 'coach break' start in a blink.
 
 
 class UserError(Exception):
@@ -146,6 +150,8 @@ def cmd_home(args: argparse.Namespace, paths: Paths) -> int:
 
 def cmd_run(args: argparse.Namespace, paths: Paths) -> int:
     """``coach run ROUTINE``: the app, straight into the player; back to the shell at the end."""
+    from coach.library import load_library
+
     library = load_library(paths.routines_dir)
     entry = library.get(args.routine)
     if entry is None:
@@ -171,6 +177,9 @@ def _run_app(paths: Paths, routine_id: str | None, library: Library | None = Non
 
 def cmd_list(args: argparse.Namespace, paths: Paths) -> int:
     """``coach list [--json]``."""
+    from coach.library import load_library
+    from coach.timeline import build_timeline
+
     library = load_library(paths.routines_dir)
     if args.json:
         # ensure_ascii: file names may hold bidi or C1 characters; \uXXXX keeps them exact and inert.
@@ -193,6 +202,8 @@ def cmd_list(args: argparse.Namespace, paths: Paths) -> int:
 
 
 def _entry_json(entry: LibraryEntry) -> dict[str, object]:
+    from coach.timeline import build_timeline
+
     data: dict[str, object] = {"id": entry.id, "origin": entry.origin, "path": entry.path, "ok": entry.ok}
     if entry.routine is not None and entry.ok:
         routine = entry.routine
@@ -219,6 +230,9 @@ def _print_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
 
 def _find_routine(name: str, paths: Paths) -> Routine:
     """A routine by id from the library, or by file path."""
+    from coach.library import load_library
+    from coach.routines import RoutineError, read_routine_file
+
     candidate = Path(name)
     if candidate.suffix in (".yaml", ".yml") or candidate.is_file():
         try:
@@ -237,6 +251,9 @@ def _find_routine(name: str, paths: Paths) -> Routine:
 
 def cmd_show(args: argparse.Namespace, paths: Paths) -> int:
     """``coach show ROUTINE``: the expanded plan as plain text."""
+    from coach.plan_text import render_plan
+    from coach.timeline import build_timeline
+
     routine = _find_routine(args.routine, paths)
     timeline = build_timeline(routine)
     for line in render_plan(routine, timeline):
@@ -246,6 +263,8 @@ def cmd_show(args: argparse.Namespace, paths: Paths) -> int:
 
 def cmd_validate(args: argparse.Namespace, paths: Paths) -> int:
     """``coach validate [FILE...]``: problems to stderr, exit 1 if any."""
+    from coach.routines import RoutineError, read_routine_file
+
     files: list[Path] = list(args.files)
     if not files:
         folder = paths.routines_dir
@@ -270,6 +289,7 @@ def cmd_validate(args: argparse.Namespace, paths: Paths) -> int:
 def cmd_new(args: argparse.Namespace, paths: Paths) -> int:
     """``coach new ID [--from ROUTINE]``: write a routine file to start from."""
     from coach.authoring import AuthoringError, create_routine
+    from coach.library import load_library
 
     library = load_library(paths.routines_dir)
     source = None
@@ -294,7 +314,9 @@ def cmd_edit(args: argparse.Namespace, paths: Paths) -> int:
     import subprocess
 
     from coach.authoring import AuthoringError, copy_builtin, existing_user_file, find_editor
-    from coach.library import BUILTIN
+    from coach.library import BUILTIN, load_library
+    from coach.routines import RoutineError, read_routine_file
+    from coach.timeline import build_timeline
 
     library = load_library(paths.routines_dir)
     entry = library.get(args.routine)
