@@ -100,6 +100,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # A terminal or pipe that cannot show a character gets '?', not a traceback.
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
+    from coach.cli_timer import cmd_autostart, cmd_break, cmd_doctor, cmd_status, cmd_watch
+
     parser = build_parser()
     args = parser.parse_args(argv)
     paths = resolve_paths()
@@ -376,89 +378,6 @@ def cmd_schema(args: argparse.Namespace, paths: Paths) -> int:
     from coach.schema import routine_schema
 
     print(json.dumps(routine_schema(), indent=2))
-    return 0
-
-
-def cmd_status(args: argparse.Namespace, paths: Paths) -> int:
-    """``coach status``: read the running app's sit-timer state; never slow."""
-    from datetime import datetime
-
-    from coach.instance import app_is_running
-    from coach.sitstate import read_snapshot, status_line
-
-    running = app_is_running(paths.lock_file)
-    snapshot = read_snapshot(paths.state_file) if running else None
-    _out(status_line(snapshot, running, datetime.now().astimezone()))
-    return 0
-
-
-def cmd_watch(args: argparse.Namespace, paths: Paths) -> int:
-    """``coach watch``: the headless owner of the sit timer (no Textual)."""
-    from coach.away import start_away_watcher
-    from coach.config import load_config
-    from coach.watch import run_watch
-
-    config = load_config(paths.config_file)
-    away = start_away_watcher(config.config.sitting, interval=30.0)
-    try:
-        # No sources at all: nobody can tell they are away (SitClock's default).
-        return run_watch(paths, config, presence=away.latest if away is not None else None)
-    finally:
-        if away is not None:
-            away.stop()
-
-
-def cmd_break(args: argparse.Namespace, paths: Paths) -> int:
-    """``coach break snooze|skip|already``: an answer for the owner of the sit timer."""
-    from datetime import datetime
-
-    from coach.instance import app_is_running
-    from coach.sitanswers import SitAnswer, send_answer
-    from coach.sitstate import read_snapshot
-    from coach.sitting import Mode
-
-    if not app_is_running(paths.lock_file):
-        raise UserError("no sit timer is running; start 'coach watch' or the app")
-    snapshot = read_snapshot(paths.state_file)
-    due = snapshot is not None and snapshot.mode is Mode.DUE
-    if args.answer in ("snooze", "skip") and not due:
-        raise UserError(f"no break is due now, so there is nothing to {args.answer} (see 'coach status')")
-    if args.answer == "snooze" and snapshot is not None and not snapshot.can_snooze:
-        raise UserError("no more snoozes in a row: take the break ('coach break already') or skip it")
-    now = datetime.now().astimezone()
-    try:
-        send_answer(paths.data_dir / "answers", SitAnswer(args.answer, now))
-    except OSError as err:
-        raise UserError(f"{printable(paths.data_dir)}: cannot send the answer: {err.strerror or err}") from None
-    owner = f"the {snapshot.owner}" if snapshot is not None and snapshot.owner else "the sit timer"
-    done = {"snooze": "snoozed", "skip": "skipped", "already": "a new sitting bout starts"}[args.answer]
-    _out(f"{done} (sent to {owner})")
-    return 0
-
-
-def cmd_autostart(args: argparse.Namespace, paths: Paths) -> int:
-    """``coach autostart on|off|status``."""
-    from coach.autostart import Autostart, AutostartError
-
-    autostart = Autostart()
-    try:
-        report = getattr(autostart, args.action)()
-    except AutostartError as err:
-        raise UserError(str(err)) from None
-    except OSError as err:
-        raise UserError(f"{printable(autostart.path)}: {err.strerror or err}") from None
-    for line in report.lines:
-        _out(printable(line))
-    return 0
-
-
-def cmd_doctor(args: argparse.Namespace, paths: Paths) -> int:
-    """``coach doctor``: one line per thing this machine offers; always exit 0."""
-    from coach.config import load_config
-    from coach.doctor import doctor_lines
-
-    for line in doctor_lines(paths, load_config(paths.config_file)):
-        _out(printable(line))
     return 0
 
 

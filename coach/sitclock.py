@@ -132,7 +132,7 @@ class SitClock:
         else:
             gap = self._gap_since(previous)
             event = timer.restore(previous.timer, gap, self.wall())
-            timer.poll()
+            later = self._poll()  # a prompt restored may have gone missed meanwhile
             if event is not None:
                 self.record(event)
                 news.append(SitNews("owner", f"keeping the sit timer ({self.kind}); nobody kept it for "
@@ -140,6 +140,7 @@ class SitClock:
             else:
                 news.append(SitNews("owner", f"keeping the sit timer ({self.kind}); the bout goes on: "
                                               f"{status_line(self._snapshot(), True, self.wall())}"))
+            news += later
         if self._my_routine:
             timer.routine_started()
         self._written = None
@@ -159,7 +160,7 @@ class SitClock:
         """Write the state one last time and let another process take over."""
         if self.timer is not None:
             try:
-                self.timer.poll(self.presence())
+                self._poll()
                 self._write(self._snapshot(), force=True)
             except OSError:
                 pass
@@ -194,12 +195,19 @@ class SitClock:
             self._viewer_routine = None
             timer.routine_ended(0, completed=False)
             news.append(SitNews("answer", "the routine's window closed before it ended"))
-        for event in timer.poll(self.presence()):
-            news += self._recorded(event)
+        news += self._poll()
         try:
             self._write(self._snapshot())
         except OSError:
             pass  # viewers and coach status are a convenience; the timer goes on
+        return news
+
+    def _poll(self) -> list[SitNews]:
+        """Move the timer to now and record what happened."""
+        assert self.timer is not None
+        news: list[SitNews] = []
+        for event in self.timer.poll(self.presence()):
+            news += self._recorded(event)
         return news
 
     def _snapshot(self) -> SitSnapshot:
@@ -228,7 +236,7 @@ class SitClock:
         """An answer from a viewer, applied by the owner."""
         assert self.timer is not None
         timer = self.timer
-        timer.poll(self.presence())  # the state as of now, not as of the last tick
+        news = self._poll()  # the state as of now, not as of the last tick
         event: BreakEvent | None = None
         if answer.kind == "snooze":
             event = timer.snooze()
@@ -239,21 +247,21 @@ class SitClock:
         elif answer.kind == "routine-started":
             timer.routine_started()
             self._viewer_routine = answer.pid if answer.pid != self.pid else None
-            return [SitNews("answer", "a routine started in another window")]
+            return news + [SitNews("answer", "a routine started" + (" in another window" if self._viewer_routine else ""))]
         elif answer.kind == "routine-ended":
             self._viewer_routine = None
             event = timer.routine_ended(answer.active_seconds, answer.completed)
             if event is None:
-                return [SitNews("answer", "a routine ended, too short to count as a break")]
+                return news + [SitNews("answer", "a routine ended, too short to count as a break")]
         elif answer.kind == "pause" and answer.until is not None:
             timer.pause(answer.until)
-            return [SitNews("answer", f"paused until {answer.until.astimezone(self.wall().tzinfo):%H:%M}")]
+            return news + [SitNews("answer", f"paused until {answer.until.astimezone(self.wall().tzinfo):%H:%M}")]
         elif answer.kind == "resume":
             timer.resume()
-            return [SitNews("answer", "resumed: a new bout starts now")]
+            return news + [SitNews("answer", "resumed: a new bout starts now")]
         if event is None:
-            return [SitNews("ignored", f"'{answer.kind}' came when it did not apply (no prompt open)")]
-        return self._recorded(event)
+            return news + [SitNews("ignored", f"'{answer.kind}' came when it did not apply (no prompt open)")]
+        return news + self._recorded(event)
 
     # --- what to show ------------------------------------------------------------------------
 

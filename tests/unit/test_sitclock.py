@@ -237,3 +237,24 @@ def test_stale_and_garbage_answers_are_dropped_and_never_applied(tmp_path: Path)
 def test_an_unknown_answer_is_refused_at_the_sender(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         send_answer(tmp_path, SitAnswer("--help", START))
+
+
+def test_what_happens_while_taking_over_or_applying_an_answer_is_recorded(setup) -> None:
+    paths, clocks, make, recorded, alive = setup
+    app = make(pid=1, missed_after=300)
+    app.tick()
+    run(clocks, 600 + 280, app)  # the prompt has been open 280 s
+    app.close()
+    clocks.advance(40)  # missed meanwhile, at 300 s
+    again = make(pid=2, missed_after=300)
+    again.tick()
+    assert [e.answer for e in recorded["app2"]] == [Answer.MISSED]
+    watch = make("watch", 3, missed_after=300)
+    run(clocks, 300, again)  # the next prompt comes 120 s (the snooze) after the missed one
+    assert again.prompt_open
+    clocks.advance(299)
+    send_answer(paths.data_dir / "answers", SitAnswer("already", clocks.now))
+    clocks.advance(2)  # missed at 300 s, then "already" is applied
+    again.tick()
+    assert [e.answer for e in recorded["app2"]] == [Answer.MISSED, Answer.MISSED, Answer.ALREADY]
+    assert not watch.is_owner
