@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 CATEGORY_TITLES = {
     Category.DESK_BREAK: "Desk breaks",
+    Category.MOVEMENT: "Walking and moving",
     Category.REST: "Rest positions",
     Category.STRETCH: "Stretches",
     Category.STRENGTH: "Strength",

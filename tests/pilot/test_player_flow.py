@@ -32,8 +32,8 @@ async def test_red_flags_first_use_then_remembered(build) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, RedFlagScreen)
-        assert "Numbness around your genitals" in str(app.screen.query_one("#red-flag-list", Static).render())
-        await pilot.press("enter")
+        assert "Numbness or tingling around your genitals" in str(app.screen.query_one("#red-flag-list", Static).render())
+        await pilot.press(*["pagedown"] * 6, "enter")  # read to the end, then confirm
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
     with open_store(resolve_paths().history_file) as store:
