@@ -257,3 +257,21 @@ def test_reminders_follow_the_gap_not_the_daily_limit() -> None:
     assert reminder_due(advise(ICE, ONSET, ice(1, 2.5), at(3.5), TZ)) == ("move", at(2.5) + timedelta(hours=2, minutes=20))
     assert reminder_due(advise(ICE, ONSET, ice(1), at(72), TZ)) == ("drop", None)  # its time has passed
     assert reminder_due(None) == ("drop", None)  # the flare-up settled, or the routine went
+
+
+def test_the_rules_in_words_say_what_the_rules_do() -> None:
+    from coach.flareup import timing_lines
+
+    assert timing_lines(ICE) == (
+        "In a flare-up: in the first 3 days.",
+        "Up to 4 times a day.",
+        "After it, no cold from any routine for 2 hours from when it ends; at most 4 cold sessions a day in all.",
+    )
+    assert timing_lines(HEAT)[0] == "In a flare-up: from the start, and after."
+    assert "no heat from any routine for 1 hour" in timing_lines(HEAT)[2]
+    assert timing_lines(SHOWER) == ("In a flare-up: from 48 hours after it starts.",)
+    assert timing_lines(BUILTIN["core-and-back-strength"])[0].startswith("In a flare-up: not for one")
+    assert timing_lines(custom("frequency: {min_gap: 90m}")) == (
+        "In a flare-up: no rules in this routine; use your own judgement.",
+        "At least 1 hour 30 minutes from the start of one session to the next.",
+    )
