@@ -293,10 +293,11 @@ class X11Source(_CommandSource):
 
 
 class MacSource(_CommandSource):
-    """macOS: HIDIdleTime from the I/O registry (nanoseconds since the last input)."""
+    """macOS: HIDIdleTime from the I/O registry (nanoseconds since the last
+    input), and the console session's CGSSessionScreenIsLocked for the lock."""
 
     name, program = "macos", "ioreg"
-    description = "macOS HIDIdleTime (ioreg)"
+    description = "macOS HIDIdleTime and screen lock (ioreg)"
 
     def __init__(self, runner: Runner = run_command, environ: Mapping[str, str] | None = None,
                  timeout: float = TIMEOUT, platform: str = sys.platform) -> None:
@@ -311,7 +312,15 @@ class MacSource(_CommandSource):
         match = re.search(r'"HIDIdleTime"\s*=\s*(\d+)', out)
         if match is None:
             raise SourceError("no HIDIdleTime in the answer")
-        return Reading(idle=_number(match.group(1), "HIDIdleTime") / 1e9)
+        idle = _number(match.group(1), "HIDIdleTime") / 1e9
+        locked: bool | None = None
+        try:
+            root = self._run("-n", "Root", "-d", "1")
+        except SourceError:
+            root = ""
+        if "IOConsoleUsers" in root:
+            locked = re.search(r'"CGSSessionScreenIsLocked"\s*=\s*Yes', root) is not None
+        return Reading(idle=idle, locked=locked)
 
 
 def all_sources(environ: Mapping[str, str] | None = None, runner: Runner = run_command) -> list[AwaySource]:

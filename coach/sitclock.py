@@ -49,7 +49,7 @@ class SitView:
 class SitNews:
     """Something that happened: one line of the watcher's log."""
 
-    kind: str  # owner, prompt, nudge, withdrawn, answer, ignored, break, away, back
+    kind: str  # owner, prompt, nudge, withdrawn, answer, ignored, break, away, back, rest, counting
     text: str
 
 
@@ -294,6 +294,11 @@ class SitClock:
             news.append(SitNews("withdrawn", "prompt withdrawn: you are away"))
         elif after.prompt_open and before is not None and after.nudges > before.nudges:
             news.append(SitNews("nudge", f"still time for a break: sitting for {_length(after.sitting)}"))
+        resting = (Mode.PAUSED, Mode.OFF_HOURS)
+        if after.mode in resting and (before is None or before.mode is not after.mode):
+            news.append(SitNews("rest", after.line))
+        elif before is not None and before.mode in resting and after.mode not in resting:
+            news.append(SitNews("counting", after.line))
         if after.mode is Mode.AWAY and (before is None or before.mode is not Mode.AWAY):
             news.append(SitNews("away", "screen locked or nobody at the keys: no prompts until you are back"))
         elif before is not None and before.mode is Mode.AWAY and after.mode is not Mode.AWAY:

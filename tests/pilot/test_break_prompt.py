@@ -174,3 +174,23 @@ async def test_voice_on_without_a_speech_program_is_said_once(coach_home: Path, 
         await pilot.pause()
         said = [n.message for n in app._notifications if "no speech program" in n.message]
         assert len(said) == 1 and "espeak-ng, spd-say or say" in said[0]
+
+
+async def test_an_answer_from_a_shell_closes_the_apps_prompt_once(coach_home: Path, build, clock) -> None:
+    from coach.sitanswers import SitAnswer, send_answer
+    from pilot_helpers import fixed_wall
+
+    configure(coach_home)
+    app = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.services.sit.is_owner
+        await poll(pilot, clock, 3)
+        assert isinstance(app.screen, BreakPromptScreen)
+        send_answer(resolve_paths().data_dir / "answers", SitAnswer("skip", fixed_wall()))  # coach break skip
+        await poll(pilot, clock, 1)
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        for _ in range(3):
+            await poll(pilot, clock, 1)
+    assert answers() == [("skipped", 4, 1)]

@@ -103,6 +103,15 @@ def test_garbage(kind: str, garbage: str, tmp_path: Path) -> None:
     assert reading == Reading(), (kind, garbage, reading)
 
 
+def test_macos_reads_the_screen_lock_of_the_console_session(tmp_path: Path) -> None:
+    idle = 'echo \'"HIDIdleTime" = 5000000000\''
+    locked = 'echo \'"IOConsoleUsers" = ({"CGSSessionScreenIsLocked"=Yes,"kCGSSessionOnConsoleKey"=Yes})\''
+    unlocked = 'echo \'"IOConsoleUsers" = ({"kCGSSessionOnConsoleKey"=Yes})\''
+    for root, expected in ((locked, True), (unlocked, False), ("exit 1", None)):
+        env = fake(tmp_path / "bin", "ioreg", f'case "$*" in *HIDIdleTime*) {idle};; *) {root};; esac')
+        assert make("macos", env).read() == Reading(idle=5.0, locked=expected)
+
+
 def test_tmux_without_a_server_has_nothing_to_say(tmp_path: Path) -> None:
     env = fake(tmp_path / "bin", "tmux", "echo 'no server running on /tmp/tmux-1000/default' >&2; exit 1")
     assert make("tmux", env).read() == Reading()

@@ -258,3 +258,16 @@ def test_what_happens_while_taking_over_or_applying_an_answer_is_recorded(setup)
     again.tick()
     assert [e.answer for e in recorded["app2"]] == [Answer.MISSED, Answer.MISSED, Answer.ALREADY]
     assert not watch.is_owner
+
+
+def test_pause_and_resume_from_a_viewer_and_the_log_says_so(setup) -> None:
+    paths, clocks, make, recorded, alive = setup
+    watch, app = make("watch", 1), make("app", 2)
+    watch.tick()
+    run(clocks, 100, watch, app)
+    app.pause(clocks.now + timedelta(minutes=30))
+    view, news = run(clocks, 1, watch)[0]
+    assert view.line == "sit timer paused until 09:31" and [n.kind for n in news] == ["answer", "rest"]
+    app.resume()
+    view, news = run(clocks, 1, watch)[0]
+    assert view.line.startswith("sitting 0:0") and [n.kind for n in news] == ["answer", "counting"]
