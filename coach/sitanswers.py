@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -43,7 +42,7 @@ def send_answer(folder: Path, answer: SitAnswer) -> str:
     if answer.kind not in KINDS:
         raise ValueError(f"unknown answer {answer.kind!r}")
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    name = f"{time.time_ns():020d}-{os.getpid()}-{secrets.token_hex(4)}.json"
+    name = f"{time.time_ns():020d}-{os.getpid()}-{os.urandom(4).hex()}.json"  # not secrets: it loads OpenSSL
     data = {
         "kind": answer.kind, "sent": answer.sent.isoformat(), "pid": answer.pid,
         "active_seconds": answer.active_seconds, "completed": answer.completed,

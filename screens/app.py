@@ -44,6 +44,10 @@ from screens.commands import RoutineCommands
 ROUTINE_POLL_SECONDS = 2.0
 #: How often the away sources (tmux, terminals, logind, the desktop) are read.
 AWAY_POLL_SECONDS = 15.0
+AWAY_START_DELAY = 2.0
+#: While a routine plays the sit line only says so: the sit timer is ticked
+#: this often then (answers from elsewhere, the heartbeat), not every second.
+SIT_TICK_IN_ROUTINE = 5.0
 #: Where the opt-in reminder for the next timed therapy session is kept (history meta).
 THERAPY_REMINDER_KEY = "therapy_reminder"
 
@@ -112,7 +116,8 @@ class CoachApp(App[int]):
         self._reminder = self.load_therapy_reminder()
         self.set_interval(ROUTINE_POLL_SECONDS, self.check_routine_folder)
         if self.services.watch_away:
-            self.start_away_watcher()
+            # Later, not before the first frame: its thread would compete with drawing it.
+            self.set_timer(AWAY_START_DELAY, self.start_away_watcher)
         for problem in self.services.config.problems:
             self.notify(problem, title="Settings", severity="warning", markup=False, timeout=12)
         config = self.services.config.config
@@ -250,6 +255,8 @@ class CoachApp(App[int]):
         # From here the sit timer says "in a routine" (coach status too), not "break due".
         self.services.sit.routine_started()
         self.sit_poll()
+        self._sit_interval.pause()
+        slow_tick = self.set_interval(SIT_TICK_IN_ROUTINE, self.sit_poll)
         result = None
         try:
             pain_before = None
@@ -263,6 +270,8 @@ class CoachApp(App[int]):
                     await self.note_flareup_pain(pain_before, "before")
             result = await self.push_screen_wait(PlayerScreen(routine, pain_before=pain_before, resume=resume))
         finally:
+            slow_tick.stop()
+            self._sit_interval.resume()
             # Not played, or not long enough: the prompt that waited comes back.
             self.services.sit.routine_ended(result.active_seconds if result else 0,
                                             result.completed if result else False)
