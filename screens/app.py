@@ -37,6 +37,7 @@ from coach.sitclock import SitClock, SitView
 from coach.sitting import BreakEvent, Presence, pause_choices
 from coach.store import FlareUpRecord, SessionRecord, Store, StoreError, open_store
 from screens.break_prompt import BreakPromptScreen
+from screens.watchers import prune_closed_watchers
 from screens.commands import RoutineCommands
 
 
@@ -48,6 +49,8 @@ AWAY_START_DELAY = 2.0
 #: While a routine plays the sit line only says so: the sit timer is ticked
 #: this often then (answers from elsewhere, the heartbeat), not every second.
 SIT_TICK_IN_ROUTINE = 5.0
+#: How often closed widgets still held by a watcher are let go (screens.watchers).
+PRUNE_WATCHERS_SECONDS = 20.0
 #: Where the opt-in reminder for the next timed therapy session is kept (history meta).
 THERAPY_REMINDER_KEY = "therapy_reminder"
 
@@ -118,6 +121,7 @@ class CoachApp(App[int]):
         if self.services.watch_away:
             # Later, not before the first frame: its thread would compete with drawing it.
             self.set_timer(AWAY_START_DELAY, self.start_away_watcher)
+        self.set_interval(PRUNE_WATCHERS_SECONDS, self.prune_watchers)
         for problem in self.services.config.problems:
             self.notify(problem, title="Settings", severity="warning", markup=False, timeout=12)
         config = self.services.config.config
@@ -363,6 +367,10 @@ class CoachApp(App[int]):
         elif answer == "take":
             self.start_routine(settings.break_routine, confirmed=True)
         self.sit_poll()
+
+    def prune_watchers(self) -> None:
+        """Let closed widgets go (screens.watchers: a Textual leak, #6666)."""
+        prune_closed_watchers(self)
 
     def check_routine_folder(self) -> None:
         """Reload the library when a file in the user folder was added, changed
