@@ -112,14 +112,14 @@ class Watcher:
             except (OSError, ValueError):
                 pass
         if self.config.voice:
-            from coach.voice import find_voice_command, speak
+            from coach.voice import find_voice_command, speak, voice_missing
 
             if not self._voice_checked:
                 self._voice_checked = True
                 self._voice = find_voice_command(self.config.voice_command)
-                if self._voice is None:
-                    self.log("voice", "cues.voice is on, but no speech program was found "
-                                      "(espeak-ng, spd-say or say); see 'coach doctor'")
+                missing = voice_missing(True, self.config.voice_command)
+                if missing is not None:
+                    self.log("voice", missing)
             if self._voice is not None:
                 speak(self._voice, "Time for a break." if item.kind == "prompt" else "Still time for a break.")
 

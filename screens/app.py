@@ -21,7 +21,7 @@ from textual.screen import ModalScreen, Screen
 
 from coach.config import LoadedConfig, load_config, save_theme
 from coach.desktop import notify_desktop
-from coach.voice import find_voice_command
+from coach.voice import voice_missing
 from coach.flareup import (
     LOOKBACK, REMINDER_SNOOZE, Fit, Plan, done_from, headline, make_plan, pain_rising, reminder_due, reminder_time, when,
 )
@@ -125,11 +125,9 @@ class CoachApp(App[int]):
         for problem in self.services.config.problems:
             self.notify(problem, title="Settings", severity="warning", markup=False, timeout=12)
         config = self.services.config.config
-        if config.voice and find_voice_command(config.voice_command) is None:
-            wanted = f"'{config.voice_command[0]}'" if config.voice_command else "espeak-ng, spd-say or say"
-            self.notify(f"Voice cues are on, but no speech program was found ({wanted}), so nothing will be "
-                        "spoken. Install one, or set cues.voice to false. 'coach doctor' shows what is there.",
-                        title="Voice", severity="warning", markup=False, timeout=15)
+        missing = voice_missing(config.voice, config.voice_command)
+        if missing is not None:
+            self.notify(missing, title="Voice", severity="warning", markup=False, timeout=15)
         if self.services.store_problem:
             self.notify(self.services.store_problem, title="History", severity="error", markup=False, timeout=20)
         store = self.services.store
