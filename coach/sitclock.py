@@ -103,6 +103,7 @@ class SitClock:
         self._my_routine = False  # this process plays a routine now
         self._viewer_routine: int | None = None  # pid of a viewer playing a routine, when owner
         self._answered: datetime | None = None  # a viewer: the prompt it answered (until the owner has)
+        self.lock_problem: str | None = None  # why the lock could not even be tried (a folder not writable)
 
     # --- owning ------------------------------------------------------------------------
 
@@ -121,8 +122,10 @@ class SitClock:
         try:
             if not self.lock.acquire():
                 return []
-        except OSError:
+        except OSError as err:
+            self.lock_problem = f"{self.paths.lock_file}: {err.strerror or err}"
             return []
+        self.lock_problem = None
         timer = SitTimer(self.settings, self.monotonic, self.wall, self.boottime)
         self.timer = timer
         previous = read_snapshot(self.paths.state_file)

@@ -82,6 +82,9 @@ class Watcher:
         try:
             while not self.stop.is_set():
                 view, news = self.sit.tick()
+                if self.sit.lock_problem is not None:
+                    self.log("error", f"cannot keep the sit timer: {self.sit.lock_problem}")
+                    return 1
                 if not self.sit.is_owner and not standby_said:
                     owner = f"the {view.owner}" if view.owner else "another Coach"
                     self.log("standby", f"{owner} keeps the sit timer; this watch takes over when it ends")

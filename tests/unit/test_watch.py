@@ -52,3 +52,14 @@ def test_the_loop_logs_each_event_once_and_stops_cleanly(tmp_path: Path) -> None
     assert kinds == ["settings", "owner", "prompt", "stopped"]
     assert [a.kind for a in alerts] == ["prompt"]
     assert not watcher.sit.lock.held  # free for another Coach
+
+
+def test_a_data_folder_that_cannot_be_written_is_one_clear_line_and_exit_1(tmp_path: Path) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    out = io.StringIO()
+    watcher = Watcher(Paths(blocked, blocked / "data"), LoadedConfig(Config()), out,
+                      monotonic=lambda: 100.0, wall=lambda: START)
+    assert watcher.run(monotonic=lambda: 100.0) == 1
+    lines = out.getvalue().splitlines()
+    assert "error: cannot keep the sit timer: " in lines[0] and "app.lock" in lines[0]
