@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from coach.fileio import atomic_write
+from coach.fileio import atomic_write, read_regular
 
 KINDS = ("snooze", "skip", "already", "routine-started", "routine-ended", "pause", "resume")
 ANSWER_TTL = timedelta(minutes=2)
@@ -65,17 +65,22 @@ def take_answers(folder: Path, now: datetime) -> tuple[list[SitAnswer], list[str
     for name in names:
         path = folder / name
         try:
-            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
-        except OSError:
+            # Read first (a symlink or a FIFO is refused and left alone), then
+            # claim it: whoever removes the file applies the answer.
+            raw = read_regular(path, MAX_BYTES, follow=False)
+        except (OSError, ValueError) as err:
+            if path.is_file() and not path.is_symlink():  # a regular file too large: drop it, say so
+                try:
+                    os.unlink(path)
+                    problems.append(f"{name}: ignored: {err}")
+                except OSError:
+                    pass
             continue
         try:
-            os.unlink(path)  # the claim: whoever unlinks it applies it
+            os.unlink(path)
         except OSError:
-            os.close(fd)
-            continue
+            continue  # taken by someone else
         try:
-            with os.fdopen(fd, "rb") as handle:
-                raw = handle.read(MAX_BYTES + 1)
             answer = _parse(raw)
         except (OSError, ValueError, TypeError, KeyError) as err:
             problems.append(f"{name}: ignored: {err}")
@@ -88,8 +93,6 @@ def take_answers(folder: Path, now: datetime) -> tuple[list[SitAnswer], list[str
 
 
 def _parse(raw: bytes) -> SitAnswer:
-    if len(raw) > MAX_BYTES:
-        raise ValueError("too large")
     data = json.loads(raw.decode("utf-8"))
     if not isinstance(data, dict) or data.get("kind") not in KINDS:
         raise ValueError("not an answer")

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from coach.durations import format_clock
-from coach.fileio import atomic_write
+from coach.fileio import atomic_write, read_regular
 from coach.sitting import Mode, SitStatus
 
 VERSION = 2
@@ -131,11 +131,7 @@ def write_snapshot(path: Path, snapshot: SitSnapshot) -> None:
 def read_snapshot(path: Path) -> SitSnapshot | None:
     """The last snapshot, or None if there is none or it cannot be read."""
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
-        if len(raw) > MAX_BYTES:
-            return None
-        data = json.loads(raw.decode("utf-8"))
+        data = json.loads(read_regular(path, MAX_BYTES).decode("utf-8"))
         if not isinstance(data, dict) or data.get("version") != VERSION:
             return None
 
