@@ -95,6 +95,7 @@ class CoachApp(App[int]):
         self._in_flow = False  # a routine (or its cautions / pain check) is on screen
         self._prompt: BreakPromptScreen | None = None
         self._away = None  # the away sources' poller, once started
+        self._away_started = False
         self._therapy_prompt_open = False
         self._reminder: tuple[str, datetime] | None = None
 
@@ -118,9 +119,8 @@ class CoachApp(App[int]):
         self._routines_seen = folder_signature(self.services.paths.routines_dir)
         self._reminder = self.load_therapy_reminder()
         self.set_interval(ROUTINE_POLL_SECONDS, self.check_routine_folder)
-        if self.services.watch_away:
-            # Later, not before the first frame: its thread would compete with drawing it.
-            self.set_timer(AWAY_START_DELAY, self.start_away_watcher)
+        # Later, not before the first frame: its thread would compete with drawing it.
+        self.set_timer(AWAY_START_DELAY, self.watch_away_if_owner)
         self.set_interval(PRUNE_WATCHERS_SECONDS, self.prune_watchers)
         for problem in self.services.config.problems:
             self.notify(problem, title="Settings", severity="warning", markup=False, timeout=12)
@@ -304,6 +304,7 @@ class CoachApp(App[int]):
         for item in news:
             if item.kind == "owner":
                 self.notify(item.text.capitalize(), title="Sit timer", markup=False)
+                self.watch_away_if_owner()
         if self._prompt is not None:
             self._prompt.show_sitting(view.sitting)
         if view.prompt_open and self._prompt is None and not self._in_flow and not self._therapy_prompt_open:
@@ -318,6 +319,12 @@ class CoachApp(App[int]):
                 self._prompt.dismiss(None)
             elif any(item.kind == "nudge" for item in news):
                 self.bell()
+
+    def watch_away_if_owner(self) -> None:
+        """Only the owner needs the away sources; a viewer starts them when it takes over."""
+        if self.services.watch_away and self.services.sit.is_owner and not self._away_started:
+            self._away_started = True
+            self.start_away_watcher()
 
     @work(thread=True, group="away", exit_on_error=False)
     def start_away_watcher(self) -> None:
