@@ -13,15 +13,19 @@ import sys
 from pathlib import Path
 from typing import NoReturn, Sequence
 
+from typing import TYPE_CHECKING
+
 from coach import __version__
 from coach.durations import format_duration
-from coach.library import Library, LibraryEntry, load_library
-from coach.model import Routine
 from coach.paths import Paths, resolve_paths
-from coach.routines import RoutineError, read_routine_file
 from coach.sanitize import printable
-from coach.plan_text import render_plan
-from coach.timeline import build_timeline
+
+if TYPE_CHECKING:
+    from coach.library import Library, LibraryEntry
+    from coach.model import Routine
+
+# The routine machinery (YAML, validation, the library) is imported by the
+# commands that need it, so 'coach status' and 'coach break' start in a blink.
 
 
 class UserError(Exception):
@@ -58,6 +62,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", metavar="FILE", nargs="*", type=Path)
     sub.add_parser("schema", help="print the JSON Schema of the routine format")
     sub.add_parser("status", help="one short line for tmux or a shell prompt: sitting time, next break")
+    sub.add_parser("watch", help="the sit timer without the full screen: one line per event, notifications")
+    p = sub.add_parser("autostart", help="start 'coach watch' at login (systemd user unit or LaunchAgent)")
+    p.add_argument("action", choices=("on", "off", "status"))
+    sub.add_parser("doctor", help="what this machine offers: away sources, notifications, speech, owner, paths")
+    p = sub.add_parser("break", help="answer the sit timer from any shell")
+    p.add_argument("answer", choices=("snooze", "skip", "already"),
+                   help="snooze: later; skip: not this one; already: I already took a break")
     p = sub.add_parser("stats", help="progress summary and charts as plain terminal output")
     p.add_argument("--days", type=_days, default=30, metavar="N",
                    help="how many days back, today included (default 30)")
@@ -89,6 +100,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # A terminal or pipe that cannot show a character gets '?', not a traceback.
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
+    from coach.cli_timer import cmd_autostart, cmd_break, cmd_doctor, cmd_status, cmd_watch
+
     parser = build_parser()
     args = parser.parse_args(argv)
     paths = resolve_paths()
@@ -101,6 +114,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "edit": cmd_edit,
         "schema": cmd_schema,
         "status": cmd_status,
+        "watch": cmd_watch,
+        "break": cmd_break,
+        "autostart": cmd_autostart,
+        "doctor": cmd_doctor,
         "stats": cmd_stats,
         "export": cmd_export,
         "paths": cmd_paths,
@@ -135,6 +152,8 @@ def cmd_home(args: argparse.Namespace, paths: Paths) -> int:
 
 def cmd_run(args: argparse.Namespace, paths: Paths) -> int:
     """``coach run ROUTINE``: the app, straight into the player; back to the shell at the end."""
+    from coach.library import load_library
+
     library = load_library(paths.routines_dir)
     entry = library.get(args.routine)
     if entry is None:
@@ -160,6 +179,9 @@ def _run_app(paths: Paths, routine_id: str | None, library: Library | None = Non
 
 def cmd_list(args: argparse.Namespace, paths: Paths) -> int:
     """``coach list [--json]``."""
+    from coach.library import load_library
+    from coach.timeline import build_timeline
+
     library = load_library(paths.routines_dir)
     if args.json:
         # ensure_ascii: file names may hold bidi or C1 characters; \uXXXX keeps them exact and inert.
@@ -182,6 +204,8 @@ def cmd_list(args: argparse.Namespace, paths: Paths) -> int:
 
 
 def _entry_json(entry: LibraryEntry) -> dict[str, object]:
+    from coach.timeline import build_timeline
+
     data: dict[str, object] = {"id": entry.id, "origin": entry.origin, "path": entry.path, "ok": entry.ok}
     if entry.routine is not None and entry.ok:
         routine = entry.routine
@@ -208,6 +232,9 @@ def _print_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
 
 def _find_routine(name: str, paths: Paths) -> Routine:
     """A routine by id from the library, or by file path."""
+    from coach.library import load_library
+    from coach.routines import RoutineError, read_routine_file
+
     candidate = Path(name)
     if candidate.suffix in (".yaml", ".yml") or candidate.is_file():
         try:
@@ -226,6 +253,9 @@ def _find_routine(name: str, paths: Paths) -> Routine:
 
 def cmd_show(args: argparse.Namespace, paths: Paths) -> int:
     """``coach show ROUTINE``: the expanded plan as plain text."""
+    from coach.plan_text import render_plan
+    from coach.timeline import build_timeline
+
     routine = _find_routine(args.routine, paths)
     timeline = build_timeline(routine)
     for line in render_plan(routine, timeline):
@@ -235,6 +265,8 @@ def cmd_show(args: argparse.Namespace, paths: Paths) -> int:
 
 def cmd_validate(args: argparse.Namespace, paths: Paths) -> int:
     """``coach validate [FILE...]``: problems to stderr, exit 1 if any."""
+    from coach.routines import RoutineError, read_routine_file
+
     files: list[Path] = list(args.files)
     if not files:
         folder = paths.routines_dir
@@ -259,6 +291,7 @@ def cmd_validate(args: argparse.Namespace, paths: Paths) -> int:
 def cmd_new(args: argparse.Namespace, paths: Paths) -> int:
     """``coach new ID [--from ROUTINE]``: write a routine file to start from."""
     from coach.authoring import AuthoringError, create_routine
+    from coach.library import load_library
 
     library = load_library(paths.routines_dir)
     source = None
@@ -283,7 +316,9 @@ def cmd_edit(args: argparse.Namespace, paths: Paths) -> int:
     import subprocess
 
     from coach.authoring import AuthoringError, copy_builtin, existing_user_file, find_editor
-    from coach.library import BUILTIN
+    from coach.library import BUILTIN, load_library
+    from coach.routines import RoutineError, read_routine_file
+    from coach.timeline import build_timeline
 
     library = load_library(paths.routines_dir)
     entry = library.get(args.routine)
@@ -343,19 +378,6 @@ def cmd_schema(args: argparse.Namespace, paths: Paths) -> int:
     from coach.schema import routine_schema
 
     print(json.dumps(routine_schema(), indent=2))
-    return 0
-
-
-def cmd_status(args: argparse.Namespace, paths: Paths) -> int:
-    """``coach status``: read the running app's sit-timer state; never slow."""
-    from datetime import datetime
-
-    from coach.instance import app_is_running
-    from coach.sitstate import read_snapshot, status_line
-
-    running = app_is_running(paths.lock_file)
-    snapshot = read_snapshot(paths.state_file) if running else None
-    _out(status_line(snapshot, running, datetime.now().astimezone()))
     return 0
 
 

@@ -21,7 +21,9 @@ from coach.yamlsafe import Node, YamlProblem, load_yaml
 
 SIDE_CHOICES = ("left", "right")
 CONFIG_KEYS = ("theme", "cues", "sides", "sitting")
-SITTING_KEYS = ("limit", "snooze", "max_snoozes", "break_routine", "work_hours", "desktop_notifications")
+SITTING_KEYS = ("limit", "snooze", "max_snoozes", "break_routine", "work_hours", "desktop_notifications",
+                "away_after", "away_sources")
+AWAY_SOURCE_NAMES = ("tmux", "terminals", "logind", "gnome", "screensaver", "x11", "macos")
 WORK_HOURS_KEYS = ("days", "start", "end")
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 CUES_KEYS = ("bell", "voice", "voice_command")
@@ -42,6 +44,8 @@ sitting:
   max_snoozes: 2             # in a row
   break_routine: desk-break
   desktop_notifications: true
+  away_after: 5m             # idle this long = away, a natural break (0: idle detection off; a lock always counts)
+  # away_sources: [tmux, terminals, logind, gnome, screensaver, x11, macos]   # default: every one found
   # work_hours: {days: [mon, tue, wed, thu, fri], start: "09:00", end: "17:30"}
 """
 
@@ -149,6 +153,24 @@ def load_config(path: Path) -> LoadedConfig:
                 sit_values[key] = seconds
             else:
                 report(sitting[key], f"sitting.{key}", f"expected {format_duration(low)} to {format_duration(high)}")
+    if "away_after" in sitting:
+        node = sitting["away_after"]
+        try:
+            seconds = 0 if node.value == 0 else parse_duration(node.value)
+        except DurationError as err:
+            report(node, "sitting.away_after", str(err))
+        else:
+            if seconds == 0 or 10 <= seconds <= 4 * 3600:
+                sit_values["away_after"] = seconds
+            else:
+                report(node, "sitting.away_after", "expected 0 (off) or 10s to 4h")
+    if "away_sources" in sitting and sitting["away_sources"].value is not None:
+        names = sitting["away_sources"].plain()
+        if isinstance(names, list) and all(isinstance(n, str) and n in AWAY_SOURCE_NAMES for n in names):
+            sit_values["away_sources"] = tuple(names)
+        else:
+            report(sitting["away_sources"], "sitting.away_sources",
+                   f"expected a list of: {', '.join(AWAY_SOURCE_NAMES)}")
     if "max_snoozes" in sitting:
         value = sitting["max_snoozes"].value
         if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 10:

@@ -13,8 +13,15 @@ Rules (issue 4; the article "Back Spasms": get up after sitting 20-30 minutes):
 - ``already`` ("I already took a break") counts as a break.
 - A routine completed, or stopped after ``min_routine_break``, counts as a
   break; while a routine runs, a due prompt waits until it ends.
-- The machine asleep or suspended (the wall clock moved ``suspend_gap`` or
-  more beyond the monotonic clock) counts as a natural break.
+- The machine asleep or suspended (the boot clock, which runs on in suspend,
+  moved ``suspend_gap`` or more beyond the monotonic clock, which does not)
+  counts as a natural break. The wall clock plays no part: a step of the wall
+  clock (NTP, a manual change) is never a break.
+- Away (the screen locked, or idle by every source for ``away_after``; see
+  :class:`Presence`): no prompt fires, an open prompt is withdrawn (not
+  missed), and once the away period lasts ``away_after`` (five minutes when
+  idle detection is off) it is one natural break; the bout that follows
+  starts when they come back.
 - An unanswered prompt nudges every ``nudge_every`` and after ``missed_after``
   counts as missed; the next prompt then comes ``snooze`` later.
 - Outside work hours, or while paused, the timer rests; it starts a fresh
@@ -40,8 +47,8 @@ class Answer(str, Enum):
     SKIPPED = "skipped"
     ALREADY = "already"  # "I already took a break"
     MISSED = "missed"  # the prompt went unanswered
-    NATURAL = "natural"  # the machine slept: the person was away
-
+    NATURAL = "natural"  # the machine slept, or the person was away
+    GAP = "gap"  # no Coach was running for a while: unknown, not a break
 
 
 @dataclass(frozen=True)
@@ -69,6 +76,25 @@ class SitSettings:
     missed_after: int = 5 * 60
     suspend_gap: int = 2 * 60
     min_routine_break: int = 60
+    away_after: int = 5 * 60  # 0: idle detection off (a lock still counts)
+    away_sources: tuple[str, ...] | None = None  # None: every source found
+
+    @property
+    def away_break(self) -> int:
+        """How long an away period (or a gap with no owner) lasts before it ends the bout."""
+        return self.away_after or DEFAULT_AWAY_AFTER
+
+
+DEFAULT_AWAY_AFTER = 5 * 60
+
+
+@dataclass(frozen=True)
+class Presence:
+    """What the away sources say now: the screen is locked, and/or seconds since
+    the last input by every source that could tell (None: nobody could tell)."""
+
+    locked: bool = False
+    idle: float | None = None
 
 
 class Mode(str, Enum):
@@ -79,6 +105,7 @@ class Mode(str, Enum):
     IN_ROUTINE = "in-routine"  # a routine is playing
     PAUSED = "paused"
     OFF_HOURS = "off-hours"
+    AWAY = "away"  # the screen is locked or nobody has touched anything for a while
 
 
 @dataclass(frozen=True)
@@ -103,6 +130,8 @@ class SitStatus:
     nudges: int  # nudges due since the prompt opened
     paused_until: datetime | None = None
     prompt_pending: bool = False  # due during a routine: shows when it ends
+    prompt_for: float | None = None  # seconds the prompt has been open
+    away_for: float | None = None  # seconds since the person left
 
 
 @dataclass
@@ -112,6 +141,7 @@ class SitTimer:
     settings: SitSettings
     monotonic: Monotonic
     wall: Wall
+    boottime: Monotonic | None = None  # runs on in suspend; None: suspend is not noticed
     _bout_start: float = field(init=False)
     _due_at: float = field(init=False)
     _prompt_since: float | None = field(init=False, default=None)
@@ -121,26 +151,41 @@ class SitTimer:
     _resting: bool = field(init=False, default=False)  # outside work hours
     _in_routine: bool = field(init=False, default=False)
     _routine_prompted: bool = field(init=False, default=False)
+    _away_since: float | None = field(init=False, default=None)
+    _away_recorded: bool = field(init=False, default=False)
     _last: tuple[float, datetime] = field(init=False)
+    _last_boot: float | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         now = self.monotonic()
         self._last = (now, self.wall())
+        self._last_boot = self.boottime() if self.boottime is not None else None
         self._restart(now)
         self._resting = not self._in_hours(self._last[1])
 
     # --- the clock moves ------------------------------------------------------------
 
-    def poll(self) -> list[BreakEvent]:
-        """Bring the timer up to now; return the events that happened."""
+    def poll(self, presence: Presence | None = None) -> list[BreakEvent]:
+        """Bring the timer up to now; return the events that happened.
+
+        ``presence`` is the away sources' latest word (None: no news, keep
+        what was known)."""
         mono, wall = self.monotonic(), self.wall()
-        last_mono, last_wall = self._last
+        last_mono, _ = self._last
         self._last = (mono, wall)
         events: list[BreakEvent] = []
-        slept = (wall - last_wall).total_seconds() - (mono - last_mono)
+        slept = 0.0
+        if self.boottime is not None:
+            boot = self.boottime()
+            if self._last_boot is not None:
+                slept = (boot - self._last_boot) - (mono - last_mono)
+            self._last_boot = boot
         if slept >= self.settings.suspend_gap and self._counting():
             # Asleep or suspended: the person was away. The bout ended when we slept.
-            events.append(self._event(Answer.NATURAL, last_mono, prompted=self._prompt_open()))
+            if not self._away_recorded:
+                end = self._away_since if self._away_since is not None else last_mono
+                events.append(self._event(Answer.NATURAL, end, prompted=self._prompt_open()))
+            self._away_since, self._away_recorded = None, False
             self._restart(mono)
         if self._paused_until is not None and wall >= self._paused_until:
             self._paused_until = None
@@ -153,7 +198,12 @@ class SitTimer:
             self._resting = False
             self._restart(mono)
         if not self._counting():
+            self._away_since, self._away_recorded = None, False
             return events
+        if presence is not None:
+            events += self._presence(presence, mono)
+        if self._away_since is not None:
+            return events  # no prompt while away, and nothing goes missed
         if self._prompt_since is None and mono >= self._due_at:
             if self._in_routine:
                 self._pending = True
@@ -172,13 +222,17 @@ class SitTimer:
             return SitStatus(Mode.PAUSED, 0.0, None, self._snoozes, False, 0, self._paused_until)
         if self._resting:
             return SitStatus(Mode.OFF_HOURS, 0.0, None, self._snoozes, False, 0)
+        if self._away_since is not None:
+            sat = 0.0 if self._away_recorded else max(0.0, self._away_since - self._bout_start)
+            return SitStatus(Mode.AWAY, sat, None, self._snoozes, False, 0, away_for=mono - self._away_since)
         sitting = max(0.0, mono - self._bout_start)
         due_in = self._due_at - mono
         if self._in_routine:
             return SitStatus(Mode.IN_ROUTINE, sitting, due_in, self._snoozes, False, 0, prompt_pending=self._pending)
         if self._prompt_since is not None:
             nudges = int((mono - self._prompt_since) // self.settings.nudge_every)
-            return SitStatus(Mode.DUE, sitting, due_in, self._snoozes, self.can_snooze, nudges)
+            return SitStatus(Mode.DUE, sitting, due_in, self._snoozes, self.can_snooze, nudges,
+                             prompt_for=mono - self._prompt_since)
         return SitStatus(Mode.SITTING, sitting, due_in, self._snoozes, self.can_snooze, 0)
 
     @property
@@ -253,6 +307,99 @@ class SitTimer:
             self._paused_until = None
             self._restart(self.monotonic())
 
+    @property
+    def away(self) -> bool:
+        """Whether the person is away (locked, or idle by every source)."""
+        return self._away_since is not None
+
+    # --- away ---------------------------------------------------------------------------------
+
+    def _presence(self, presence: Presence, mono: float) -> list[BreakEvent]:
+        threshold = self.settings.away_after
+        idle = presence.idle if presence.idle is not None and presence.idle >= 0 else None
+        idle_away = threshold > 0 and idle is not None and idle >= threshold
+        if presence.locked or idle_away:
+            if self._away_since is None:
+                left = mono - idle if idle is not None else mono
+                self._away_since = max(left, self._bout_start)
+                self._close_prompt()  # withdrawn: they are not there to answer it
+            if not self._away_recorded and mono - self._away_since >= self.settings.away_break:
+                self._away_recorded = True
+                return [self._event(Answer.NATURAL, self._away_since, prompted=False)]
+            return []
+        if self._away_since is not None:
+            back = mono - min(idle, mono - self._away_since) if idle is not None else mono
+            if self._away_recorded:
+                self._restart(back)  # a fresh bout from when they came back
+            elif mono >= self._due_at:
+                self._prompt_since = mono  # the prompt that was withdrawn comes back, afresh
+            self._away_since, self._away_recorded = None, False
+        return []
+
+    # --- kept across restarts and handoffs -----------------------------------------------------
+
+    def export(self) -> dict[str, object]:
+        """The state as of the last poll, in seconds relative to that moment
+        (never in clock values, which mean nothing to another process)."""
+        mono = self._last[0]
+
+        def ago(moment: float | None) -> float | None:
+            return None if moment is None else round(mono - moment, 3)
+
+        return {
+            "bout": ago(self._bout_start),
+            "due_in": round(self._due_at - mono, 3),
+            "prompt_for": ago(self._prompt_since),
+            "pending": self._pending,
+            "snoozes": self._snoozes,
+            "paused_until": None if self._paused_until is None else self._paused_until.isoformat(),
+            "routine_prompted": self._routine_prompted,
+            "away_for": ago(self._away_since),
+            "away_recorded": self._away_recorded,
+        }
+
+    def restore(self, saved: dict[str, object], gap: float | None, gap_end: datetime | None = None) -> BreakEvent | None:
+        """Carry on from :meth:`export`, saved ``gap`` seconds ago by an owner
+        that has since ended (None: unknown). A gap longer than ``away_break``
+        starts a fresh bout and returns a GAP event: unknown activity, not a break.
+        Garbage leaves the fresh bout alone and returns None."""
+        try:
+            bout = _seconds(saved["bout"])
+            due_in = float(saved["due_in"])  # type: ignore[arg-type]
+            prompt_for = _seconds_or_none(saved.get("prompt_for"))
+            away_for = _seconds_or_none(saved.get("away_for"))
+            snoozes = int(saved.get("snoozes", 0))  # type: ignore[call-overload]
+            paused = saved.get("paused_until")
+            paused_until = datetime.fromisoformat(paused) if isinstance(paused, str) else None
+            if paused_until is not None and paused_until.tzinfo is None:
+                raise ValueError("naive time")
+        except (KeyError, TypeError, ValueError):
+            return None
+        if not (abs(due_in) < 10 * 86400 and 0 <= snoozes <= 100):
+            return None
+        mono = self.monotonic()
+        if paused_until is not None and paused_until > self.wall():
+            self.pause(paused_until)
+            return None
+        if gap is None or not 0 <= gap <= self.settings.away_break:
+            self._restart(mono)
+            at = (gap_end or self.wall()) - timedelta(seconds=gap or 0)
+            return BreakEvent(Answer.GAP, round(bout), at, False)
+        shift = mono - gap
+        if away_for is not None:
+            self._bout_start = shift - bout
+            self._away_since = shift - away_for
+            self._away_recorded = bool(saved.get("away_recorded"))
+        else:
+            self._bout_start = shift - bout
+        self._due_at = shift + due_in
+        self._snoozes = snoozes
+        self._routine_prompted = bool(saved.get("routine_prompted"))
+        # A routine dies with the owner that played it: its prompt waits no longer.
+        if prompt_for is not None or saved.get("pending"):
+            self._prompt_since = shift - prompt_for if prompt_for is not None else mono
+        return None
+
     # --- internals ---------------------------------------------------------------------------
 
     def _counting(self) -> bool:
@@ -266,6 +413,7 @@ class SitTimer:
         self._pending = False
 
     def _restart(self, mono: float) -> None:
+        self._away_since, self._away_recorded = None, False
         self._bout_start = mono
         self._due_at = mono + self.settings.limit
         self._snoozes = 0
@@ -279,6 +427,17 @@ class SitTimer:
         bout = max(0, round(at_mono - self._bout_start))
         at = self.wall() - timedelta(seconds=max(0.0, self.monotonic() - at_mono))
         return BreakEvent(answer, bout, at, prompted)
+
+
+def _seconds(value: object) -> float:
+    number = float(value)  # type: ignore[arg-type]
+    if not 0 <= number < 10 * 86400:
+        raise ValueError("out of range")
+    return number
+
+
+def _seconds_or_none(value: object) -> float | None:
+    return None if value is None else _seconds(value)
 
 
 def pause_choices(now: datetime) -> list[tuple[str, datetime]]:

@@ -37,6 +37,7 @@ ANSWER_ORDER = tuple(answer.value for answer in Answer)
 ANSWER_LABELS = {
     "taken": "taken", "already": "already moved", "natural": "natural",
     "snoozed": "snoozed", "skipped": "skipped", "missed": "missed",
+    "gap": "unknown gaps",  # no Coach running for a while: not a break, not sitting
 }
 
 

@@ -110,8 +110,27 @@ _V4 = (
     "CREATE INDEX flareup_pain_by_flareup ON flareup_pain (flareup_id, at_utc)",
 )
 
+# v5: a gap with no Coach running (issue 13) is kept as 'gap': unknown
+# activity, not a break. SQLite cannot change a CHECK, so the table is rebuilt.
+_V5 = (
+    """CREATE TABLE breaks_v5 (
+        id INTEGER PRIMARY KEY,
+        at_utc TEXT NOT NULL,
+        local_date TEXT NOT NULL,
+        utc_offset_min INTEGER NOT NULL,
+        answer TEXT NOT NULL
+            CHECK (answer IN ('taken','snoozed','skipped','already','missed','natural','gap')),
+        bout_seconds INTEGER NOT NULL CHECK (bout_seconds >= 0),
+        prompted INTEGER NOT NULL CHECK (prompted IN (0, 1))
+    )""",
+    "INSERT INTO breaks_v5 SELECT id, at_utc, local_date, utc_offset_min, answer, bout_seconds, prompted FROM breaks",
+    "DROP TABLE breaks",
+    "ALTER TABLE breaks_v5 RENAME TO breaks",
+    "CREATE INDEX breaks_by_day ON breaks (local_date, answer, bout_seconds)",
+)
+
 #: Schema migrations; the schema version is ``len(MIGRATIONS)``. Only append.
-MIGRATIONS: list[Migration] = [_V1, _V2, _V3, _V4]
+MIGRATIONS: list[Migration] = [_V1, _V2, _V3, _V4, _V5]
 
 PAIN_SOURCES = ("start", "update", "before", "after")
 

@@ -36,3 +36,13 @@ def speak(command: Sequence[str], text: str) -> subprocess.Popen[bytes] | None:
         )
     except OSError:
         return None
+
+
+def voice_missing(voice_on: bool, configured: Sequence[str] | None = None) -> str | None:
+    """When voice cues are on and nothing here can speak: the sentence that
+    says so (the app and ``coach watch`` show it once); else None."""
+    if not voice_on or find_voice_command(configured) is not None:
+        return None
+    wanted = f"'{configured[0]}'" if configured else "espeak-ng, spd-say or say"
+    return (f"Voice cues are on, but no speech program was found ({wanted}), so nothing will be spoken. "
+            "Install one, or set cues.voice to false; 'coach doctor' shows what is there.")

@@ -21,18 +21,20 @@ from textual.screen import ModalScreen, Screen
 
 from coach.config import LoadedConfig, load_config, save_theme
 from coach.desktop import notify_desktop
+from coach.voice import voice_missing
 from coach.flareup import (
     LOOKBACK, REMINDER_SNOOZE, Fit, Plan, done_from, headline, make_plan, pain_rising, reminder_due, reminder_time, when,
 )
 from coach.durations import format_duration
+from coach.clocks import boot_clock, boot_id
 from coach.instance import InstanceLock
 from coach.library import Library, LibraryEntry, folder_signature, load_library
 from coach.model import Routine
 from coach.paths import Paths, resolve_paths
 from coach.recorder import close_dead_sessions
 from coach.safety import RED_FLAGS_CONFIRMED_KEY
-from coach.sitstate import SitSnapshot, status_line, write_snapshot
-from coach.sitting import BreakEvent, Mode, SitTimer, pause_choices
+from coach.sitclock import SitClock, SitView
+from coach.sitting import BreakEvent, Presence, pause_choices
 from coach.store import FlareUpRecord, SessionRecord, Store, StoreError, open_store
 from screens.break_prompt import BreakPromptScreen
 from screens.watchers import prune_closed_watchers
@@ -41,6 +43,12 @@ from screens.commands import RoutineCommands
 
 #: How often the user routine folder is checked for added, changed or removed files.
 ROUTINE_POLL_SECONDS = 2.0
+#: How often the away sources (tmux, terminals, logind, the desktop) are read.
+AWAY_POLL_SECONDS = 15.0
+AWAY_START_DELAY = 2.0
+#: While a routine plays the sit line only says so: the sit timer is ticked
+#: this often then (answers from elsewhere, the heartbeat), not every second.
+SIT_TICK_IN_ROUTINE = 5.0
 #: How often closed widgets still held by a watcher are let go (screens.watchers).
 PRUNE_WATCHERS_SECONDS = 20.0
 #: Where the opt-in reminder for the next timed therapy session is kept (history meta).
@@ -58,10 +66,11 @@ class Services:
     store: Store | None
     store_problem: str | None
     lock: InstanceLock
-    sit: SitTimer
+    sit: SitClock
     monotonic: Callable[[], float]
     wall: Callable[[], datetime]
     tz: tzinfo | None = None  # the user's zone for days and clock times (None: the system's)
+    watch_away: bool = False  # poll the away sources (the real clock only: tests stay deterministic)
 
 
 class CoachApp(App[int]):
@@ -85,8 +94,8 @@ class CoachApp(App[int]):
         self._saved_theme = services.config.config.theme
         self._in_flow = False  # a routine (or its cautions / pain check) is on screen
         self._prompt: BreakPromptScreen | None = None
-        self._prompt_nudges = 0
-        self._snapshot: SitSnapshot | None = None
+        self._away = None  # the away sources' poller, once started
+        self._away_started = False
         self._therapy_prompt_open = False
         self._reminder: tuple[str, datetime] | None = None
 
@@ -110,9 +119,15 @@ class CoachApp(App[int]):
         self._routines_seen = folder_signature(self.services.paths.routines_dir)
         self._reminder = self.load_therapy_reminder()
         self.set_interval(ROUTINE_POLL_SECONDS, self.check_routine_folder)
+        # Later, not before the first frame: its thread would compete with drawing it.
+        self.set_timer(AWAY_START_DELAY, self.watch_away_if_owner)
         self.set_interval(PRUNE_WATCHERS_SECONDS, self.prune_watchers)
         for problem in self.services.config.problems:
             self.notify(problem, title="Settings", severity="warning", markup=False, timeout=12)
+        config = self.services.config.config
+        missing = voice_missing(config.voice, config.voice_command)
+        if missing is not None:
+            self.notify(missing, title="Voice", severity="warning", markup=False, timeout=15)
         if self.services.store_problem:
             self.notify(self.services.store_problem, title="History", severity="error", markup=False, timeout=20)
         store = self.services.store
@@ -201,7 +216,7 @@ class CoachApp(App[int]):
 
     # --- running a routine --------------------------------------------------------
 
-    def start_routine(self, routine_id: str) -> None:
+    def start_routine(self, routine_id: str, confirmed: bool = False) -> None:
         """Start a routine by id (home screen, command palette)."""
         entry = self.services.library.get(routine_id)
         if entry is None or entry.routine is None or not entry.ok:
@@ -213,19 +228,24 @@ class CoachApp(App[int]):
             self.notify(f"In this flare-up: {advice.reason}. Start it only if you are sure.",
                         title=entry.routine.title, severity="warning", markup=False, timeout=8)
         self._in_flow = True  # now, not when the worker starts: no prompt in between
-        self._run_worker(entry.routine)
+        self._run_worker(entry.routine, confirmed)
 
     @work(exclusive=True, group="flow")
-    async def _run_worker(self, routine: Routine) -> None:
+    async def _run_worker(self, routine: Routine, confirmed: bool = False) -> None:
         self._in_flow = True
         try:
-            await self.run_routine(routine)
+            await self.run_routine(routine, confirmed=confirmed)
         finally:
             self._in_flow = False
             self.sit_poll()
 
-    async def run_routine(self, routine: Routine, resume: SessionRecord | None = None) -> None:
-        """Safety checks, the pain check, the player, and the finish screen."""
+    async def run_routine(self, routine: Routine, resume: SessionRecord | None = None,
+                          confirmed: bool = False) -> None:
+        """Safety checks, the pain check, the player, and the finish screen.
+
+        ``confirmed``: started with enter on the break prompt, which showed the
+        routine's cautions; the cautions screen then only asks when the routine
+        has a "do not use if" list to confirm."""
         from screens.before_start import BeforeStartScreen
         from screens.finish import FinishScreen
         from screens.pain_check import PainCheckScreen
@@ -234,25 +254,30 @@ class CoachApp(App[int]):
         if not await self.confirm_red_flags():
             self.set_run_outcome(False)
             return
-        pain_before = None
-        if resume is None:
-            if not await self.push_screen_wait(BeforeStartScreen(routine)):
-                self.set_run_outcome(False)
-                return
-            if routine.pain_check.before:
-                pain_before = await self.push_screen_wait(PainCheckScreen(routine, before=True))
-                await self.note_flareup_pain(pain_before, "before")
+        # From here the sit timer says "in a routine" (coach status too), not "break due".
         self.services.sit.routine_started()
         self.sit_poll()
-        # While a routine plays the sit line only says so: no need to wake each second.
         self._sit_interval.pause()
+        slow_tick = self.set_interval(SIT_TICK_IN_ROUTINE, self.sit_poll)
+        result = None
         try:
+            pain_before = None
+            if resume is None:
+                if (not confirmed or routine.do_not_use_if) and not await self.push_screen_wait(
+                        BeforeStartScreen(routine)):
+                    self.set_run_outcome(False)
+                    return
+                if routine.pain_check.before:
+                    pain_before = await self.push_screen_wait(PainCheckScreen(routine, before=True))
+                    await self.note_flareup_pain(pain_before, "before")
             result = await self.push_screen_wait(PlayerScreen(routine, pain_before=pain_before, resume=resume))
         finally:
+            slow_tick.stop()
             self._sit_interval.resume()
-        event = self.services.sit.routine_ended(result.active_seconds, result.completed)
-        if event is not None:
-            self.record_break(event)
+            # Not played, or not long enough: the prompt that waited comes back.
+            self.services.sit.routine_ended(result.active_seconds if result else 0,
+                                            result.completed if result else False)
+            self.sit_poll()
         self.set_run_outcome(result.completed)
         await self.note_flareup_pain(result.pain_after, "after")
         next_at = self.next_allowed(routine) if result.completed and self.start_routine_id is None else None
@@ -269,38 +294,52 @@ class CoachApp(App[int]):
     # --- the sit timer ----------------------------------------------------------------
 
     def sit_poll(self) -> None:
-        """Once a second: move the sit timer on, store what happened, show it."""
+        """Once a second: tick the sit timer (owner or viewer), show it, and show
+        or withdraw the prompt. The rules are in coach.sitclock; this only shows."""
         if not self.screen_stack:  # shutting down
             return
-        timer = self.services.sit
-        for event in timer.poll():
-            self.record_break(event)
-        status = timer.status()
-        now = self.services.wall()
-        snapshot = SitSnapshot.of(status, now)
-        self.sit_text = status_line(snapshot, True, now)
-        self.sit_due = status.mode is Mode.DUE
-        if snapshot.moved_since(self._snapshot):
-            self._snapshot = snapshot
-            try:
-                write_snapshot(self.services.paths.state_file, snapshot)
-            except OSError:
-                pass  # coach status is a convenience; the app goes on
-        if timer.prompt_open and self._prompt is None and not self._in_flow and not self._therapy_prompt_open:
-            self.show_break_prompt()
+        view, news = self.services.sit.tick()
+        self.sit_text = view.line
+        self.sit_due = view.prompt_open
+        for item in news:
+            if item.kind == "owner":
+                self.notify(item.text.capitalize(), title="Sit timer", markup=False)
+                self.watch_away_if_owner()
+        if self._prompt is not None:
+            self._prompt.show_sitting(view.sitting)
+        if view.prompt_open and self._prompt is None and not self._in_flow and not self._therapy_prompt_open:
+            self.show_break_prompt(view)
         elif (self._prompt is None and not self._in_flow and not self._therapy_prompt_open
               and not isinstance(self.screen, ModalScreen)):  # never over a question being asked
             due = self.therapy_reminder_due()
             if due is not None:
                 self.therapy_reminder_came_due(due)
         elif self._prompt is not None:
-            if not timer.prompt_open and self.screen is self._prompt:  # missed, or the work day ended
+            if not view.prompt_open and self.screen is self._prompt:  # answered elsewhere, missed, away
                 self._prompt.dismiss(None)
-            elif status.nudges > self._prompt_nudges:
-                self._prompt_nudges = status.nudges
+            elif any(item.kind == "nudge" for item in news):
                 self.bell()
 
+    def watch_away_if_owner(self) -> None:
+        """Only the owner needs the away sources; a viewer starts them when it takes over."""
+        if self.services.watch_away and self.services.sit.is_owner and not self._away_started:
+            self._away_started = True
+            self.start_away_watcher()
+
+    @work(thread=True, group="away", exit_on_error=False)
+    def start_away_watcher(self) -> None:
+        """Find the away sources and poll them off the screen's thread."""
+        from coach.away import start_away_watcher
+
+        watcher = start_away_watcher(self.services.config.config.sitting, interval=AWAY_POLL_SECONDS)
+        if watcher is None:
+            self.services.sit.presence = Presence  # no sources: nobody can tell they are away
+        else:
+            self._away = watcher
+            self.services.sit.presence = watcher.latest
+
     def record_break(self, event: BreakEvent) -> None:
+        """Store a break the sit timer reports (called by it, when this app owns it)."""
         store = self.services.store
         if store is None:
             return
@@ -310,34 +349,28 @@ class CoachApp(App[int]):
             self.notify(str(err), title="History", severity="error", markup=False)
 
     @work(exclusive=True, group="break-prompt")
-    async def show_break_prompt(self) -> None:
+    async def show_break_prompt(self, view: SitView) -> None:
         from screens.break_prompt import BreakPromptScreen
 
-        timer = self.services.sit
-        settings = timer.settings
+        sit = self.services.sit
+        settings = sit.settings
         entry = self.services.library.get(settings.break_routine)
         title = entry.routine.title if entry is not None and entry.routine is not None else settings.break_routine
-        status = timer.status()
-        self._prompt = BreakPromptScreen(status.sitting, timer.can_snooze, settings.snooze, title, self.services.monotonic)
-        self._prompt_nudges = 0
+        routine = entry.routine if entry is not None and entry.ok else None
+        self._prompt = BreakPromptScreen(view.sitting, view.can_snooze, settings.snooze, title, self.services.monotonic,
+                                         cautions=routine.cautions if routine else (),
+                                         stop_if=routine.stop_if if routine else ())
         self.bell()
-        if self.services.config.config.desktop_notifications:
-            notify_desktop("Time for a break", f"You have been sitting for {format_duration(round(status.sitting))}.")
+        if view.is_owner and self.services.config.config.desktop_notifications:
+            notify_desktop("Time for a break", f"You have been sitting for {format_duration(round(view.sitting))}.")
         try:
             answer = await self.push_screen_wait(self._prompt)
         finally:
             self._prompt = None
-        event = None
-        if answer == "snooze":
-            event = timer.snooze()
-        elif answer == "skip":
-            event = timer.skip()
-        elif answer == "already":
-            event = timer.already()
+        if answer in ("snooze", "skip", "already"):
+            sit.answer(answer)
         elif answer == "take":
-            self.start_routine(settings.break_routine)
-        if event is not None:
-            self.record_break(event)
+            self.start_routine(settings.break_routine, confirmed=True)
         self.sit_poll()
 
     def prune_watchers(self) -> None:
@@ -596,9 +629,11 @@ class CoachApp(App[int]):
                 self._saved_theme = theme
 
     def on_unmount(self) -> None:
+        if self._away is not None:
+            self._away.stop()
+        self.services.sit.close()  # another window or coach watch takes over
         if self.services.store is not None:
             self.services.store.close()
-        self.services.lock.release()
 
 
 def _resume_gc() -> None:
@@ -615,6 +650,7 @@ def make_app(
     wall: Callable[[], datetime] | None = None,
     library: Library | None = None,
     tz: tzinfo | None = None,
+    boottime: Callable[[], float] | None = None,
 ) -> CoachApp:
     """Build the app with its services; the CLI and the tests both use this."""
     paths = paths or resolve_paths()
@@ -629,14 +665,29 @@ def make_app(
         store_problem = f"{err} History is off for this run."
     except OSError as err:
         store_problem = f"Cannot open the history at {paths.history_file}: {err.strerror or err}. History is off for this run."
-    sit = SitTimer(config.config.sitting, monotonic, wall)
-    lock = InstanceLock(paths.lock_file)
-    try:
-        lock.acquire()
-    except OSError:
-        pass  # no lock, no harm: resume falls back to staleness
-    services = Services(paths, config, library, store, store_problem, lock, sit, monotonic, wall, tz)
-    return CoachApp(services, start_routine=start_routine)
+    if boottime is None and monotonic is time.monotonic:
+        boottime = boot_clock()  # a fake monotonic gets no boot clock: suspend is then not guessed
+    holder: list[CoachApp] = []
+
+    def record(event: BreakEvent) -> None:
+        if holder:
+            holder[0].record_break(event)
+        elif store is not None:  # before the app exists: taking over at start-up
+            try:
+                store.record_break(event.answer.value, event.bout_seconds, event.at, event.prompted)
+            except (StoreError, ValueError):
+                pass
+
+    watch_away = monotonic is time.monotonic
+    sit = SitClock("app", paths, config.config.sitting, monotonic=monotonic, wall=wall, boottime=boottime,
+                   boot_id=boot_id(), record=record,
+                   presence=(lambda: None) if watch_away else None)  # None: the sources have not answered yet
+    sit.try_to_own()  # now, so leftover sessions are known to be dead (no other owner)
+    services = Services(paths, config, library, store, store_problem, sit.lock, sit, monotonic, wall, tz,
+                        watch_away=watch_away)
+    app = CoachApp(services, start_routine=start_routine)
+    holder.append(app)
+    return app
 
 
 __all__ = ["CoachApp", "Services", "make_app", "Path"]

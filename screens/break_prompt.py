@@ -14,7 +14,7 @@ from textual.widgets import Footer, Static
 
 from coach.durations import format_duration
 from coach.flareup import REMINDER_SNOOZE
-from screens.text import literal
+from screens.text import join_blocks, literal, section
 
 # Keys pressed this soon after the prompt appears were meant for the screen
 # below (the person was typing); they are passed down, not taken as answers.
@@ -57,8 +57,10 @@ class BreakPromptScreen(ArmedPromptScreen):
     ]
 
     def __init__(self, sitting: float, can_snooze: bool, snooze_seconds: int, routine_title: str,
-                 clock: Callable[[], float]) -> None:
+                 clock: Callable[[], float], cautions: tuple[str, ...] = (), stop_if: tuple[str, ...] = ()) -> None:
         super().__init__(clock)
+        self.cautions = cautions
+        self.stop_if = stop_if
         self.sitting = sitting
         self.can_snooze = can_snooze
         self.snooze_seconds = snooze_seconds
@@ -67,17 +69,31 @@ class BreakPromptScreen(ArmedPromptScreen):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="break-prompt"):
             yield Static(Content.styled("Time to stand up and move", "bold"), classes="dialog-title")
-            lines = [
-                f"You have been sitting for {format_duration(round(self.sitting))}.",
-                f"enter: start {self.routine_title}",
-            ]
-            if self.can_snooze:
-                lines.append(f"s: snooze for {format_duration(self.snooze_seconds)}")
-            else:
-                lines.append("no more snoozes in a row: take the break, or skip it")
-            lines += ["x: skip this break", "t: I already took a break"]
-            yield Static(Content("\n").join(Content(line) for line in lines), id="break-text")
+            yield Static(self._text(), id="break-text")
+            safety = join_blocks([section("Cautions", self.cautions), section("Stop if", self.stop_if)])
+            if safety.plain:
+                yield Static(safety, id="break-cautions")
         yield Footer()
+
+    def _text(self) -> Content:
+        lines = [
+            Content(f"You have been sitting for {format_duration(round(self.sitting))}."),
+            Content.assemble("enter: start ", literal(self.routine_title)),
+        ]
+        if self.can_snooze:
+            lines.append(Content(f"s: snooze for {format_duration(self.snooze_seconds)}"))
+        else:
+            lines.append(Content("no more snoozes in a row: take the break, or skip it"))
+        lines += [Content("x: skip this break"), Content("t: I already took a break")]
+        return Content("\n").join(lines)
+
+    def show_sitting(self, seconds: float) -> None:
+        """The sitting time counts on while the prompt is open."""
+        if round(seconds) == round(self.sitting):
+            return
+        self.sitting = seconds
+        if self.is_mounted:
+            self.query_one("#break-text", Static).update(self._text())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "answer" and parameters == ("snooze",):

@@ -57,12 +57,12 @@ async def test_prompt_snooze_comes_back_and_enter_runs_the_break(coach_home: Pat
         await pilot.press("s")  # refused: the snooze is used up
         await pilot.pause()
         assert app.screen is prompt
+        assert "Move gently" in str(prompt.query_one("#break-cautions", Static).render())  # its cautions are here
         await pilot.press("enter")
         await pilot.pause()
-        assert isinstance(app.screen, BeforeStartScreen) and app.screen.routine.id == "desk-break"
-        await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, PlayerScreen)
+        # enter on the prompt is the yes: no second confirmation (the desk break has no "do not use if")
+        assert isinstance(app.screen, PlayerScreen) and app.screen.routine.id == "desk-break"
+        assert not any(isinstance(s, BeforeStartScreen) for s in app.screen_stack)
         assert "in a routine" in app.sit_text
         for _ in range(12):
             await tick(pilot, clock, 10)
@@ -115,3 +115,82 @@ async def test_b_on_home_starts_the_desk_break_and_counts_it(coach_home: Path, b
         await play_desk_break_to_the_end(pilot, clock)
         assert isinstance(app.screen, FinishScreen)
     assert answers() == [("taken", 0, 0)]
+
+
+async def test_the_prompt_counts_the_sitting_time_on(coach_home: Path, build, clock) -> None:
+    configure(coach_home, "  missed_after: 10m\n")
+    app = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await poll(pilot, clock, 3)
+        prompt = app.screen
+        assert isinstance(prompt, BreakPromptScreen)
+        assert "sitting for 3s." in str(prompt.query_one("#break-text", Static).render())
+        await poll(pilot, clock, 61)
+        assert "sitting for 1m4s." in str(prompt.query_one("#break-text", Static).render())
+        assert app.sit_text == "sitting 1:04 - break due"
+
+
+async def test_coach_status_says_in_a_routine_from_the_prompts_enter_to_the_end(coach_home: Path, build, clock) -> None:
+    from datetime import datetime, timezone
+
+    from coach.sitstate import read_snapshot, status_line
+
+    def status() -> str:
+        return status_line(read_snapshot(resolve_paths().state_file), True, datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc))
+
+    configure(coach_home)
+    app = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await poll(pilot, clock, 3)
+        assert status().endswith("break due")
+        await poll(pilot, clock, 1.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PlayerScreen)
+        assert status() == "in a routine"
+        await pilot.press("escape")  # stop at once: too short to count
+        await pilot.pause()
+        await pilot.press("enter")  # why: just stopping
+        for _ in range(3):
+            await pilot.pause()
+        assert isinstance(app.screen, FinishScreen)
+        await poll(pilot, clock, 0.1)
+        assert status().endswith("break due")  # the prompt that waited for the routine is due again
+        await pilot.press("enter")
+        await pilot.pause()
+        await poll(pilot, clock, 0.1)
+        assert isinstance(app.screen, BreakPromptScreen)
+
+
+async def test_voice_on_without_a_speech_program_is_said_once(coach_home: Path, build, monkeypatch, tmp_path) -> None:
+    (tmp_path / "empty").mkdir()
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    configure(coach_home, "")
+    (coach_home / "config.yaml").write_text("cues: {voice: true}\n")
+    app = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        said = [n.message for n in app._notifications if "no speech program" in n.message]
+        assert len(said) == 1 and "espeak-ng, spd-say or say" in said[0]
+
+
+async def test_an_answer_from_a_shell_closes_the_apps_prompt_once(coach_home: Path, build, clock) -> None:
+    from coach.sitanswers import SitAnswer, send_answer
+    from pilot_helpers import fixed_wall
+
+    configure(coach_home)
+    app = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.services.sit.is_owner
+        await poll(pilot, clock, 3)
+        assert isinstance(app.screen, BreakPromptScreen)
+        send_answer(resolve_paths().data_dir / "answers", SitAnswer("skip", fixed_wall()))  # coach break skip
+        await poll(pilot, clock, 1)
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        for _ in range(3):
+            await poll(pilot, clock, 1)
+    assert answers() == [("skipped", 4, 1)]

@@ -173,7 +173,8 @@ for info in pkgutil.walk_packages(coach.__path__, "coach."):
     if info.name != "coach.__main__":  # running it is the CLI itself
         importlib.import_module(info.name)
 from coach.cli import main
-for argv in (["list"], ["list", "--json"], ["validate"], ["show", "desk-break"], ["schema"], ["paths"], ["status"]):
+for argv in (["list"], ["list", "--json"], ["validate"], ["show", "desk-break"], ["schema"], ["paths"], ["status"],
+             ["doctor"], ["autostart", "status"], ["break", "already"]):
     with contextlib.redirect_stdout(io.StringIO()):
         main(argv)
 try:

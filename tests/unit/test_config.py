@@ -96,3 +96,25 @@ def test_sitting_mistakes_are_located(tmp_path: Path) -> None:
     assert any("sitting.work_hours.days" in p for p in problems)
     assert any("sitting.work_hours.start" in p for p in problems)
     assert load_config(path).config.sitting.limit == 1800
+
+
+def test_away_settings(tmp_path: Path) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text("sitting:\n  away_after: 10m\n  away_sources: [tmux, logind]\n")
+    sitting = load_config(path).config.sitting
+    assert sitting.away_after == 600 and sitting.away_sources == ("tmux", "logind")
+    path.write_text("sitting:\n  away_after: 0\n")
+    sitting = load_config(path).config.sitting
+    assert sitting.away_after == 0 and sitting.away_break == 300 and sitting.away_sources is None
+    assert load_config(tmp_path / "none.yaml").config.sitting.away_after == 300
+
+
+def test_away_mistakes_are_located(tmp_path: Path) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text("sitting:\n  away_after: 5s\n  away_sources: [tmux, webcam]\n")
+    loaded = load_config(path)
+    assert loaded.problems == (
+        f"{path}:2:15: sitting.away_after: expected 0 (off) or 10s to 4h",
+        f"{path}:3:17: sitting.away_sources: expected a list of: tmux, terminals, logind, gnome, screensaver, x11, macos",
+    )
+    assert loaded.config.sitting.away_after == 300

@@ -56,3 +56,13 @@ def test_state_file_is_rewritten_only_when_an_anchor_really_moves() -> None:
     due = SitSnapshot.of(SitStatus(Mode.DUE, 101, 0, 0, True, 0), NOW + timedelta(seconds=1))
     assert due.moved_since(first)
     assert SitSnapshot(Mode.PAUSED, paused_until=NOW).moved_since(SitSnapshot(Mode.PAUSED, paused_until=NOW + timedelta(hours=1)))
+
+
+def test_a_fifo_in_place_of_the_state_file_never_hangs_coach_status(tmp_path: Path) -> None:
+    import os
+
+    path = tmp_path / "state.json"
+    os.mkfifo(path)
+    assert read_snapshot(path) is None  # at once: opened without blocking, refused as not a regular file
+    (tmp_path / "big.json").write_text("{" + " " * 20000 + "}")
+    assert read_snapshot(tmp_path / "big.json") is None

@@ -16,25 +16,34 @@ class Clocks:
 
     def __init__(self) -> None:
         self.mono = 100.0
+        self.boot = 150.0
         self.now = START
 
     def monotonic(self) -> float:
         return self.mono
+
+    def boottime(self) -> float:
+        return self.boot
 
     def wall(self) -> datetime:
         return self.now
 
     def advance(self, seconds: float) -> None:
         self.mono += seconds
+        self.boot += seconds
         self.now += timedelta(seconds=seconds)
 
     def sleep_machine(self, seconds: float) -> None:
         self.now += timedelta(seconds=seconds)  # monotonic stands still in suspend
+        self.boot += seconds  # the boot clock runs on
+
+    def step_wall(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)  # NTP or a manual change: nothing else moves
 
 
 def timer(**settings) -> tuple[SitTimer, Clocks]:
     clocks = Clocks()
-    return SitTimer(SitSettings(**settings), clocks.monotonic, clocks.wall), clocks
+    return SitTimer(SitSettings(**settings), clocks.monotonic, clocks.wall, clocks.boottime), clocks
 
 
 def run(sit: SitTimer, clocks: Clocks, seconds: float, step: float = 1.0) -> list:
@@ -201,3 +210,165 @@ def test_pause_choices_end_at_local_midnight() -> None:
     labels = dict(pause_choices(now))
     assert labels["30 minutes"] == now + timedelta(minutes=30)
     assert labels["the rest of the day"] == datetime(2026, 11, 24, 0, 0, tzinfo=timezone(timedelta(hours=1)))
+
+
+# --- suspend from the boot clock; the wall clock never counts (issue 13) ---------------
+
+
+def test_a_wall_clock_step_alone_is_never_a_break() -> None:
+    sit, clocks = timer(limit=1800, suspend_gap=120)
+    run(sit, clocks, 600)
+    clocks.step_wall(3600)  # NTP or a manual change: +1 h
+    assert run(sit, clocks, 1) == []
+    clocks.step_wall(-7200)
+    assert run(sit, clocks, 1) == []
+    assert sit.status().sitting == pytest.approx(602)
+
+
+def test_without_a_boot_clock_suspend_is_not_guessed_from_the_wall() -> None:
+    clocks = Clocks()
+    sit = SitTimer(SitSettings(limit=1800), clocks.monotonic, clocks.wall)
+    run(sit, clocks, 100)
+    clocks.sleep_machine(600)
+    assert run(sit, clocks, 1) == []
+
+
+def test_a_suspend_gives_exactly_one_natural_break() -> None:
+    sit, clocks = timer(limit=1800, suspend_gap=120)
+    run(sit, clocks, 700)
+    clocks.sleep_machine(3600)
+    events = run(sit, clocks, 5)
+    assert [e.answer for e in events] == [Answer.NATURAL] and events[0].bout_seconds == 700
+
+
+# --- away: locked or idle ----------------------------------------------------------------------
+
+from coach.sitting import Presence  # noqa: E402
+
+
+def run_with(sit: SitTimer, clocks: Clocks, seconds: float, presence) -> list:
+    """Poll each second; ``presence(elapsed)`` says what the sources say then."""
+    events, elapsed = [], 0.0
+    while elapsed < seconds - 1e-9:
+        clocks.advance(1)
+        elapsed += 1
+        events += sit.poll(presence(elapsed))
+    return events
+
+
+def test_locked_six_minutes_is_one_natural_break_and_no_missed_prompt() -> None:
+    sit, clocks = timer(limit=1800, away_after=300, missed_after=300, snooze=300)
+    run(sit, clocks, 1790)
+    events = run_with(sit, clocks, 360, lambda t: Presence(locked=True, idle=t))
+    assert [e.answer for e in events] == [Answer.NATURAL]
+    assert events[0].bout_seconds == 1790 and not events[0].prompted
+    assert sit.status().mode is Mode.AWAY and not sit.prompt_open
+    back = run_with(sit, clocks, 5, lambda t: Presence(locked=False, idle=0.5))
+    assert back == []
+    status = sit.status()
+    assert status.mode is Mode.SITTING and status.sitting < 6 and status.due_in > 1790
+
+
+def test_a_prompt_up_when_they_leave_is_withdrawn_not_missed() -> None:
+    sit, clocks = timer(limit=600, away_after=300, missed_after=300)
+    run(sit, clocks, 600)
+    assert sit.prompt_open
+    events = run_with(sit, clocks, 30, lambda t: Presence(locked=True))
+    assert events == [] and not sit.prompt_open and sit.status().mode is Mode.AWAY
+    events = run_with(sit, clocks, 600, lambda t: Presence(locked=True))
+    assert [e.answer for e in events] == [Answer.NATURAL]  # never MISSED
+
+
+def test_a_short_lock_is_not_a_break_and_the_prompt_comes_back_afresh() -> None:
+    sit, clocks = timer(limit=600, away_after=300, missed_after=300)
+    run(sit, clocks, 600)
+    assert run_with(sit, clocks, 60, lambda t: Presence(locked=True)) == []
+    assert run_with(sit, clocks, 1, lambda t: Presence(locked=False, idle=1)) == []
+    assert sit.prompt_open and sit.status().sitting == pytest.approx(661)
+    assert sit.status().prompt_for == pytest.approx(0)  # missed counts from now, not from the due moment
+
+
+def test_idle_by_every_source_for_away_after_is_a_break_from_when_they_left() -> None:
+    sit, clocks = timer(limit=1800, away_after=300)
+    run(sit, clocks, 1000)
+    events = run_with(sit, clocks, 299, lambda t: Presence(idle=t))
+    assert events == [] and sit.status().mode is Mode.SITTING  # 299 s idle: still here
+    events = run_with(sit, clocks, 1, lambda t: Presence(idle=300))
+    assert [e.answer for e in events] == [Answer.NATURAL] and events[0].bout_seconds == 1000
+    run_with(sit, clocks, 100, lambda t: Presence(idle=300 + t))
+    run_with(sit, clocks, 1, lambda t: Presence(idle=3))
+    assert sit.status().mode is Mode.SITTING and sit.status().sitting == pytest.approx(3)
+
+
+def test_idle_detection_off_still_counts_a_lock() -> None:
+    sit, clocks = timer(limit=8 * 3600, away_after=0)
+    run(sit, clocks, 100)
+    assert run_with(sit, clocks, 3600, lambda t: Presence(idle=t)) == []  # idle alone: off
+    events = run_with(sit, clocks, 301, lambda t: Presence(locked=True))
+    assert [e.answer for e in events] == [Answer.NATURAL]
+
+
+def test_no_news_keeps_what_was_known() -> None:
+    sit, clocks = timer(limit=1800, away_after=300)
+    run_with(sit, clocks, 10, lambda t: Presence(locked=True))
+    assert sit.away
+    run(sit, clocks, 5)  # poll() without presence: still away
+    assert sit.away
+
+
+# --- restart and handoff: export and restore ----------------------------------------------------
+
+
+def test_a_restart_within_a_minute_continues_the_bout_and_the_due_prompt() -> None:
+    sit, clocks = timer(limit=600, missed_after=300)
+    run(sit, clocks, 610)
+    assert sit.prompt_open
+    saved = sit.export()
+    clocks.advance(40)  # the owner ended; 40 s later another starts
+    again = SitTimer(sit.settings, clocks.monotonic, clocks.wall, clocks.boottime)
+    assert again.restore(saved, gap=40) is None
+    again.poll()
+    status = again.status()
+    assert status.mode is Mode.DUE and status.sitting == pytest.approx(650) and status.prompt_for == pytest.approx(50)
+
+
+def test_a_handoff_keeps_snoozes_and_the_due_moment() -> None:
+    sit, clocks = timer(limit=600, snooze=120, max_snoozes=2)
+    run(sit, clocks, 600)
+    sit.snooze()
+    run(sit, clocks, 30)
+    saved = sit.export()
+    again = SitTimer(sit.settings, clocks.monotonic, clocks.wall, clocks.boottime)
+    again.restore(saved, gap=0.5)
+    again.poll()
+    assert again.status().snoozes == 1 and again.status().due_in == pytest.approx(89.5)
+    assert again.status().sitting == pytest.approx(630.5)
+
+
+def test_a_gap_longer_than_away_after_is_a_fresh_bout_recorded_as_unknown() -> None:
+    sit, clocks = timer(limit=1800, away_after=300)
+    run(sit, clocks, 900)
+    saved = sit.export()
+    clocks.advance(301)
+    again = SitTimer(sit.settings, clocks.monotonic, clocks.wall, clocks.boottime)
+    event = again.restore(saved, gap=301)
+    assert event.answer is Answer.GAP and event.bout_seconds == 900 and not event.prompted
+    assert event.at == clocks.now - timedelta(seconds=301)
+    assert again.status().sitting == 0
+
+
+@pytest.mark.parametrize("saved", [{}, {"bout": "x", "due_in": 1}, {"bout": -5, "due_in": 3}, {"bout": 1e300, "due_in": 0},
+                                   {"bout": 10, "due_in": 5, "paused_until": "tomorrow"}, {"bout": None, "due_in": None}])
+def test_garbage_state_starts_a_fresh_bout(saved) -> None:
+    sit, clocks = timer(limit=600)
+    assert sit.restore(saved, gap=1) is None
+    assert sit.status().sitting == 0 and sit.status().due_in == 600
+
+
+def test_a_pause_survives_a_restart() -> None:
+    sit, clocks = timer(limit=600)
+    sit.pause(clocks.now + timedelta(hours=1))
+    saved = sit.export()
+    again = SitTimer(sit.settings, clocks.monotonic, clocks.wall, clocks.boottime)
+    again.restore(saved, gap=3000)
+    assert again.status().mode is Mode.PAUSED

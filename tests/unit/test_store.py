@@ -182,7 +182,7 @@ def test_pragmas_wal_synchronous_normal_busy_timeout(store: Store) -> None:
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
     assert conn.isolation_level is None
-    assert user_version(store.path) == len(store_mod.MIGRATIONS) == 4
+    assert user_version(store.path) == len(store_mod.MIGRATIONS) == 5
     assert {"sessions", "meta"} <= tables(store.path)
     other = raw(store.path)  # WAL is a property of the file, seen by anyone
     assert other.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -392,7 +392,7 @@ def test_newer_schema_is_refused_untouched(db_path: Path, clock: FakeClock) -> N
     with pytest.raises(StoreNewerError) as info:
         open_store(db_path, clock=clock)
     assert str(info.value) == (
-        f"{db_path} was written by a newer version of Coach (schema 99; this version knows 4);"
+        f"{db_path} was written by a newer version of Coach (schema 99; this version knows 5);"
         " upgrade Coach or move the file aside")
     assert db_path.read_bytes() == before
     assert sorted(p.name for p in db_path.parent.iterdir()) == ["history.sqlite3"]
@@ -580,7 +580,7 @@ def test_a_version_1_history_upgrades_and_keeps_its_sessions(db_path: Path, cloc
     with open_store(db_path, clock=clock) as s:
         assert s.get_session(sid).routine_id == "desk-break"
         s.record_break("already", 60, clock(), prompted=False)
-    assert user_version(db_path) == 4 and {"breaks", "flareups", "flareup_pain"} <= tables(db_path)
+    assert user_version(db_path) == 5 and {"breaks", "flareups", "flareup_pain"} <= tables(db_path)
 
 
 def test_close_dead_sessions_trusts_the_instance_lock(db_path: Path, clock: FakeClock) -> None:
@@ -655,3 +655,25 @@ def test_a_flare_up_ending_just_after_midnight_east_of_utc_is_in_that_day(db_pat
         s.end_flareup(flareup_id)
         assert [f.id for f in s.flareups_between(date(2026, 11, 19), date(2026, 11, 20))] == [flareup_id]
         assert s.flareups_between(date(2026, 11, 20), date(2026, 11, 21)) == []
+
+
+def test_version_4_breaks_move_to_version_5_whole_and_gaps_are_kept(tmp_path: Path) -> None:
+    """The breaks table is rebuilt for 'gap' (issue 13): every old row survives."""
+    db_path = tmp_path / "history.sqlite3"
+    monkey = list(store_mod.MIGRATIONS)
+    store_mod.MIGRATIONS[:] = monkey[:4]
+    try:
+        with open_store(db_path) as s:
+            when = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
+            s.record_break("natural", 900, when, prompted=False)
+            s.record_break("taken", 1800, when, prompted=True)
+            with pytest.raises(Exception):
+                s.record_break("gap", 60, when, prompted=False)
+    finally:
+        store_mod.MIGRATIONS[:] = monkey
+    assert user_version(db_path) == 4
+    with open_store(db_path) as s:
+        s.record_break("gap", 60, datetime(2026, 11, 23, 11, 0, tzinfo=timezone.utc), prompted=False)
+        rows = s._conn.execute("SELECT answer, bout_seconds FROM breaks ORDER BY id").fetchall()
+    assert [tuple(r) for r in rows] == [("natural", 900), ("taken", 1800), ("gap", 60)]
+    assert user_version(db_path) == 5
