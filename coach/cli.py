@@ -238,7 +238,12 @@ def cmd_validate(args: argparse.Namespace, paths: Paths) -> int:
     files: list[Path] = list(args.files)
     if not files:
         folder = paths.routines_dir
-        files = sorted(p for p in folder.glob("*.y*ml") if p.suffix in (".yaml", ".yml")) if folder.is_dir() else []
+        try:
+            files = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
+        except FileNotFoundError:
+            files = []
+        except OSError as err:  # unreadable, or not a folder: say so, never "no files"
+            raise UserError(f"{folder}: cannot read the routine folder: {err.strerror or err}") from None
         if not files:
             _out(f"No routine files in {printable(folder)}; 'coach validate FILE' checks a file anywhere.")
             return 0

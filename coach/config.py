@@ -16,6 +16,7 @@ from pathlib import Path
 from coach.durations import DurationError, format_duration, parse_duration
 from coach.fileio import atomic_write
 from coach.routines import ID_PATTERN, unknown_key_message
+from coach.saferead import read_bounded
 from coach.sitting import SitSettings, WorkHours
 from coach.yamlsafe import Node, YamlProblem, load_yaml
 
@@ -26,6 +27,8 @@ WORK_HOURS_KEYS = ("days", "start", "end")
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 CUES_KEYS = ("bell", "voice", "voice_command")
 SIDES_KEYS = ("first",)
+#: config.yaml is a page of settings; anything larger is not one.
+MAX_CONFIG_BYTES = 64 * 1024
 
 TEMPLATE = """\
 # Coach settings. Delete a line to get its default back.
@@ -71,7 +74,7 @@ class LoadedConfig:
 def load_config(path: Path) -> LoadedConfig:
     """Read ``config.yaml``; never raises for a user mistake."""
     try:
-        data = path.read_bytes()
+        data = read_bounded(path, MAX_CONFIG_BYTES)
     except FileNotFoundError:
         return LoadedConfig(Config(), (), path)
     except OSError as err:
@@ -219,10 +222,10 @@ def save_theme(path: Path, theme: str) -> bool:
     if loaded.problems:
         return False
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_bounded(path, MAX_CONFIG_BYTES).decode("utf-8-sig")
     except FileNotFoundError:
         text = TEMPLATE
-    except OSError:
+    except (OSError, UnicodeDecodeError):
         return False
     line = f"theme: {theme}"
     pattern = re.compile(r"^theme:.*$", re.M)

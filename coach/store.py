@@ -24,6 +24,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Union
 
+from coach.saferead import regular_or_absent
 from coach.sitting import Answer, SitSettings
 
 Clock = Callable[[], datetime]
@@ -744,6 +745,17 @@ def _check(path: Path, *, readonly: bool = True) -> None:
             f" knows {len(MIGRATIONS)}); upgrade Coach or move the file aside")
 
 
+def _regular_files_only(path: Path) -> None:
+    """Refuse a history (or -wal/-shm/-journal) that is a FIFO, a device or a
+    folder: SQLite would block on a FIFO forever or read /dev/zero without
+    end. Only a stat, so this cannot block either."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        side = path.with_name(path.name + suffix)
+        why = regular_or_absent(side)
+        if why is not None:
+            raise StoreError(f"{side} {why}; move it away and Coach starts a new history")
+
+
 def _move_aside(path: Path, moment: datetime) -> Path:
     """Rename a broken file (and its -wal/-shm/-journal) out of the way."""
     base = f"{path.name}.broken-{moment.strftime('%Y%m%d-%H%M%S')}"
@@ -791,6 +803,7 @@ def open_store(path: Path, *, clock: Clock | None = None) -> Store:
     recovered: Path | None = None
     try:
         _private_folder(path.parent)
+        _regular_files_only(path)
         try:
             _check(path)
         except _Corrupt:

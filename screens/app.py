@@ -336,16 +336,27 @@ class CoachApp(App[int]):
             self.record_break(event)
         self.sit_poll()
 
+    @work(thread=True, exclusive=True, group="routine-folder")
     def check_routine_folder(self) -> None:
         """Reload the library when a file in the user folder was added, changed
-        or removed. A routine being played keeps the Routine it started with."""
+        or removed. A routine being played keeps the Routine it started with.
+
+        In a thread: the scan and the reads are bounded (coach.saferead), but
+        even a bounded wait is never the screen's."""
+        from textual.worker import get_current_worker
+
         seen = folder_signature(self.services.paths.routines_dir)
         if seen == self._routines_seen:
             return
+        library = load_library(self.services.paths.routines_dir)
+        if not get_current_worker().is_cancelled:
+            self.call_from_thread(self._routines_loaded, seen, library)
+
+    def _routines_loaded(self, seen: tuple[tuple[str, int, int], ...], library: Library) -> None:
         self._routines_seen = seen
         old = self.services.library
-        self.services.library = load_library(self.services.paths.routines_dir)
-        for notice in set(self.services.library.notices) - set(old.notices):
+        self.services.library = library
+        for notice in set(library.notices) - set(old.notices):
             self.notify(notice, title="Routines", markup=False)
         from screens.home import HomeScreen
 
