@@ -155,7 +155,25 @@ def _run_app(paths: Paths, routine_id: str | None, library: Library | None = Non
 
     app = make_app(paths, start_routine=routine_id, library=library)
     result = app.run()
+    _save_history(app.services.store)
     return result if isinstance(result, int) else app.exit_code
+
+
+def _save_history(history) -> None:  # type: ignore[no-untyped-def]
+    """Wait for the history's last writes (a finished session) to land; if
+    another program holds the file, say so and keep waiting until ctrl+c."""
+    if history is None:
+        return
+
+    def waiting(why: str) -> None:
+        print(f"coach: {why}", file=sys.stderr)
+        print("coach: waiting to save; ctrl+c gives up (an unfinished session is then kept as interrupted)",
+              file=sys.stderr)
+
+    try:
+        history.close(waiting=waiting)
+    except KeyboardInterrupt:
+        print(f"coach: gave up; {history.pending} history write(s) not saved", file=sys.stderr)
 
 
 def cmd_list(args: argparse.Namespace, paths: Paths) -> int:

@@ -31,6 +31,8 @@ Clock = Callable[[], datetime]
 Migration = Union[Sequence[str], Callable[[sqlite3.Connection], None]]
 
 BUSY_TIMEOUT_S = 5.0
+#: Reads made for a screen give up quickly rather than hold it (see coach.history).
+READ_BUSY_TIMEOUT_S = 0.25
 _UTC_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 # Statements, not executescript(): executescript commits first, which would
@@ -773,7 +775,12 @@ def _move_aside(path: Path, moment: datetime) -> Path:
 
 
 def _migrate(conn: sqlite3.Connection) -> None:
-    """Apply each missing migration in its own IMMEDIATE transaction."""
+    """Apply each missing migration in its own IMMEDIATE transaction.
+
+    A history already at this version is only read: no write lock is taken,
+    so another program holding the lock does not stop Coach from opening."""
+    if conn.execute("PRAGMA user_version").fetchone()[0] >= len(MIGRATIONS):
+        return
     for number, migration in enumerate(MIGRATIONS, start=1):
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -792,7 +799,30 @@ def _migrate(conn: sqlite3.Connection) -> None:
             raise
 
 
-def open_store(path: Path, *, clock: Clock | None = None) -> Store:
+def open_reader(path: Path, *, clock: Clock | None = None, busy_timeout: float = READ_BUSY_TIMEOUT_S) -> Store:
+    """A connection for reads only, usable from any thread (one at a time),
+    with a short busy timeout. Nothing is created, migrated or moved: a
+    history that is not there yet, or not ready, raises StoreError."""
+    path = Path(path)
+    why = regular_or_absent(path)
+    if why is not None:
+        raise StoreError(f"{path} {why}")
+    if not path.exists():
+        raise StoreError(f"{path}: no history yet")
+    try:
+        conn = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None, check_same_thread=False)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA query_only=ON")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.Error as exc:
+        raise StoreError(_one_line(path, "cannot read the history: ", exc)) from exc
+    if version != len(MIGRATIONS):
+        conn.close()
+        raise StoreError(f"{path}: the history is not ready yet (schema {version})")
+    return Store(path, conn, clock or _default_clock, None)
+
+
+def open_store(path: Path, *, clock: Clock | None = None, busy_timeout: float = BUSY_TIMEOUT_S) -> Store:
     """Open (creating, migrating or recovering) the history at ``path``.
 
     Raises StoreNewerError for a newer schema (the file is left untouched) and
@@ -810,7 +840,7 @@ def open_store(path: Path, *, clock: Clock | None = None) -> Store:
             recovered = _move_aside(path, _aware_now(clock))
             _check(path)
         # isolation_level=None: no implicit transactions; we say BEGIN ourselves.
-        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        conn = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
         conn.row_factory = sqlite3.Row
     except _Corrupt as exc:
         raise StoreError(_one_line(path, "still unreadable after moving it aside: ", exc)) from exc

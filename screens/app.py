@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import json
 import time
@@ -33,7 +34,8 @@ from coach.recorder import close_dead_sessions
 from coach.safety import RED_FLAGS_CONFIRMED_KEY
 from coach.sitstate import SitSnapshot, status_line, write_snapshot
 from coach.sitting import BreakEvent, Mode, SitTimer, pause_choices
-from coach.store import FlareUpRecord, SessionRecord, Store, StoreError, open_store
+from coach.history import History
+from coach.store import FlareUpRecord, SessionRecord, StoreError
 from screens.break_prompt import BreakPromptScreen
 from screens.commands import RoutineCommands
 
@@ -52,8 +54,7 @@ class Services:
     paths: Paths
     config: LoadedConfig
     library: Library
-    store: Store | None
-    store_problem: str | None
+    store: History | None  # writes queued on its own thread (coach.history)
     lock: InstanceLock
     sit: SitTimer
     monotonic: Callable[[], float]
@@ -109,18 +110,21 @@ class CoachApp(App[int]):
         self.set_interval(ROUTINE_POLL_SECONDS, self.check_routine_folder)
         for problem in self.services.config.problems:
             self.notify(problem, title="Settings", severity="warning", markup=False, timeout=12)
-        if self.services.store_problem:
-            self.notify(self.services.store_problem, title="History", severity="error", markup=False, timeout=20)
         store = self.services.store
-        if store is not None and store.recovered_from is not None:
-            self.notify(
-                f"The history file could not be read, so it was moved to {store.recovered_from} "
-                "and a new one was started. Nothing was deleted.",
-                title="History", severity="warning", markup=False, timeout=20,
-            )
+        if store is not None:
+            store.listen(self._history_says, self._history_written)
         for notice in self.services.library.notices:
             self.notify(notice, title="Routines", markup=False)
         self.startup_flow()
+
+    def _history_says(self, message: str) -> None:
+        """From the history's writer thread: say it once, on the screen's thread."""
+        self.call_from_thread(self.notify, message, title="History", severity="warning",
+                              markup=False, timeout=20)
+
+    def _history_written(self) -> None:
+        """From the history's writer thread: a write landed (home may show it)."""
+        self.call_from_thread(self.refresh_home)
 
     @work(exclusive=True, group="flow")
     async def startup_flow(self) -> None:
@@ -128,7 +132,7 @@ class CoachApp(App[int]):
         if not await self.confirm_red_flags():
             self.exit(1)
             return
-        self.close_dead_sessions()
+        closed = self.close_dead_sessions()
         if self.start_routine_id:
             entry = self.services.library.get(self.start_routine_id)
             assert entry is not None and entry.routine is not None  # checked by the CLI
@@ -136,13 +140,22 @@ class CoachApp(App[int]):
             await self.run_routine(entry.routine)
             self.exit(self.exit_code)
             return
+        if closed is not None:
+            try:  # the offer needs those rows marked; the screen moves meanwhile
+                await asyncio.wrap_future(closed)
+            except (StoreError, ValueError):
+                return
         await self.offer_resume()
 
     async def confirm_red_flags(self) -> bool:
         """Show the red flags until the user has confirmed none apply, once."""
         store = self.services.store
-        if store is not None and store.get_meta(RED_FLAGS_CONFIRMED_KEY):
-            return True
+        if store is not None:
+            try:
+                if await asyncio.to_thread(store.get_meta, RED_FLAGS_CONFIRMED_KEY):
+                    return True
+            except StoreError:
+                pass  # not readable yet: ask (answering again is harmless)
         from screens.red_flags import RedFlagScreen
 
         # Nothing opens over the red flags: a break prompt that comes due waits
@@ -153,22 +166,17 @@ class CoachApp(App[int]):
         finally:
             self._in_flow = in_flow
         if confirmed and store is not None:
-            try:
-                store.set_meta(RED_FLAGS_CONFIRMED_KEY, self.services.wall().isoformat(timespec="seconds"))
-            except StoreError as err:
-                self.notify(str(err), title="History", severity="error", markup=False)
+            store.set_meta(RED_FLAGS_CONFIRMED_KEY, self.services.wall().isoformat(timespec="seconds"))
         return bool(confirmed)
 
-    def close_dead_sessions(self) -> bool:
-        """Mark sessions left 'running' by a dead app as interrupted."""
+    def close_dead_sessions(self):  # type: ignore[no-untyped-def]
+        """Queue marking sessions left 'running' by a dead app as interrupted
+        (before any session this run starts: the writer keeps the order)."""
         store = self.services.store
         if store is None:
-            return False
-        try:
-            return bool(close_dead_sessions(store, self.services.lock.held))
-        except StoreError as err:
-            self.notify(str(err), title="History", severity="error", markup=False)
-            return False
+            return None
+        held = self.services.lock.held
+        return store.submit(lambda writer: close_dead_sessions(writer, held))
 
     async def offer_resume(self) -> None:
         """Offer the latest interrupted session, once."""
@@ -176,13 +184,12 @@ class CoachApp(App[int]):
         if store is None:
             return
         try:
-            record = store.resumable_session()
-            if record is None:
-                return
-            store.mark_resumed(record.id)  # offered once, whatever the answer
-        except StoreError as err:
-            self.notify(str(err), title="History", severity="error", markup=False)
+            record = await asyncio.to_thread(store.resumable_session)
+        except StoreError:
             return
+        if record is None:
+            return
+        store.mark_resumed(record.id)  # offered once, whatever the answer
         entry = self.services.library.get(record.routine_id)
         if entry is None or entry.routine is None or not entry.ok:
             return
@@ -250,6 +257,10 @@ class CoachApp(App[int]):
         if event is not None:
             self.record_break(event)
         self.set_run_outcome(result.completed)
+        if self.services.store is not None:
+            # The flare-up rules below count this session: give its row a
+            # moment to land (off this thread; a locked file costs 1 s, no more).
+            await asyncio.to_thread(self.services.store.flush, 1.0)
         await self.note_flareup_pain(result.pain_after, "after")
         next_at = self.next_allowed(routine) if result.completed and self.start_routine_id is None else None
         if await self.push_screen_wait(FinishScreen(routine, result, remind_at=next_at)) == "remind":
@@ -300,10 +311,7 @@ class CoachApp(App[int]):
         store = self.services.store
         if store is None:
             return
-        try:
-            store.record_break(event.answer.value, event.bout_seconds, event.at, event.prompted)
-        except (StoreError, ValueError) as err:
-            self.notify(str(err), title="History", severity="error", markup=False)
+        store.record_break(event.answer.value, event.bout_seconds, event.at, event.prompted)
 
     @work(exclusive=True, group="break-prompt")
     async def show_break_prompt(self) -> None:
@@ -432,7 +440,7 @@ class CoachApp(App[int]):
                 answer = await self.push_screen_wait(FlareUpScreen(self.services.wall(), self.services.tz))
                 if answer is None:
                     return
-                store.start_flareup(answer.started, answer.pain)
+                await asyncio.wrap_future(store.start_flareup(answer.started, answer.pain))
                 self.notify("Recorded. The Now panel on home says what fits and when.", title="Flare-up",
                             markup=False)
             else:
@@ -443,12 +451,12 @@ class CoachApp(App[int]):
                     return
                 what, pain = update
                 if what == "settled":
-                    store.end_flareup(flare.id)
+                    await asyncio.wrap_future(store.end_flareup(flare.id))
                     self.set_therapy_reminder(None, None)
                     self.notify("Good to hear. Keep moving and keep up the exercises that helped.",
                                 title="Flare-up settled", markup=False)
                 elif pain is not None:
-                    store.add_flareup_pain(flare.id, pain, "update")
+                    await asyncio.wrap_future(store.add_flareup_pain(flare.id, pain, "update"))
                     await self.check_pain_rising(flare.id)
         except (StoreError, ValueError) as err:
             self.notify(str(err), title="Flare-up", severity="error", markup=False)
@@ -460,7 +468,7 @@ class CoachApp(App[int]):
         if pain is None or flare is None or self.services.store is None:
             return
         try:
-            self.services.store.add_flareup_pain(flare.id, pain, source)
+            await asyncio.wrap_future(self.services.store.add_flareup_pain(flare.id, pain, source))
         except (StoreError, ValueError) as err:
             self.notify(str(err), title="History", severity="error", markup=False)
             return
@@ -495,11 +503,7 @@ class CoachApp(App[int]):
         self._reminder = None if routine_id is None or at is None else (routine_id, at)
         value = None if self._reminder is None else json.dumps(
             {"routine": routine_id, "at": at.isoformat(timespec="seconds")})  # type: ignore[union-attr]
-        try:
-            store.set_meta(THERAPY_REMINDER_KEY, value)
-        except StoreError as err:
-            self.notify(str(err), title="History", severity="error", markup=False)
-            return
+        store.set_meta(THERAPY_REMINDER_KEY, value)
         if at is not None and not quiet:
             self.notify(f"I will remind you at {when(at, self.services.wall(), self.services.tz)}.",
                         title="Reminder", markup=False)
@@ -600,7 +604,9 @@ class CoachApp(App[int]):
 
     def on_unmount(self) -> None:
         if self.services.store is not None:
-            self.services.store.close()
+            # Normally done in milliseconds; if another program holds the
+            # lock, the CLI goes on waiting after the screen is gone, and says so.
+            self.services.store.close(timeout=2.0)
         self.services.lock.release()
 
 
@@ -624,21 +630,15 @@ def make_app(
     wall = wall or (lambda: datetime.now().astimezone())
     config = load_config(paths.config_file)
     library = library if library is not None else load_library(paths.routines_dir)
-    store: Store | None = None
-    store_problem = None
-    try:
-        store = open_store(paths.history_file, clock=wall)
-    except StoreError as err:
-        store_problem = f"{err} History is off for this run."
-    except OSError as err:
-        store_problem = f"Cannot open the history at {paths.history_file}: {err.strerror or err}. History is off for this run."
+    # Opened on the history's own thread: a lock held now delays it, no more.
+    store = History(paths.history_file, clock=wall)
     sit = SitTimer(config.config.sitting, monotonic, wall)
     lock = InstanceLock(paths.lock_file)
     try:
         lock.acquire()
     except OSError:
         pass  # no lock, no harm: resume falls back to staleness
-    services = Services(paths, config, library, store, store_problem, lock, sit, monotonic, wall, tz)
+    services = Services(paths, config, library, store, lock, sit, monotonic, wall, tz)
     return CoachApp(services, start_routine=start_routine)
 
 

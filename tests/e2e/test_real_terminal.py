@@ -118,3 +118,75 @@ def test_break_prompt_appears_in_a_real_terminal_and_status_follows(coach_home: 
     with open_store(resolve_paths().history_file) as store:
         rows = store._conn.execute("SELECT answer FROM breaks").fetchall()
     assert [r[0] for r in rows] == ["already"]
+
+
+LOCK_ACROSS_FINISH = """\
+id: lockrun
+title: Lock across the finish
+summary: Two timers while another program holds the history.
+category: stretch
+steps:
+  - {kind: timer, title: First half, duration: 8s}
+  - {kind: timer, title: Second half, duration: 8s}
+"""
+
+HOLDER = (
+    "import sqlite3, sys, time\n"
+    "db = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+    "db.execute('BEGIN IMMEDIATE')\n"
+    "print('held', flush=True)\n"
+    "time.sleep(float(sys.argv[2]))\n"
+    "db.execute('COMMIT')\n"
+)
+
+
+def test_a_lock_held_across_the_finish_never_stalls_the_countdown_or_loses_the_session(coach_home: Path) -> None:
+    """Issue 14: another process (a backup, `sqlite3` open on the file) holds
+    the history's write lock for 20 s across a routine's step change and end.
+    The countdown moves every second; the session lands as completed once
+    the lock is gone (the CLI waits for it after the screen has gone)."""
+    import subprocess
+    import sys
+
+    prepare(coach_home, LOCK_ACROSS_FINISH, "lockrun.yaml")
+    history = resolve_paths().history_file
+    term = Terminal([coach_command(), "run", "lockrun"], app_env(coach_home))
+    holder = None
+    try:
+        term.wait_for("Lock across the finish")
+        term.send("\r")  # cautions: start
+        term.wait_for("First half")
+        time.sleep(0.5)  # the session's first row is written before the lock
+        holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(history), "20"], stdout=subprocess.PIPE,
+                                  text=True)
+        assert holder.stdout.readline().strip() == "held"  # type: ignore[union-attr]
+        held_at = time.monotonic()
+        samples: list[tuple[float, str]] = []
+        while "routine complete" not in term.text():
+            assert time.monotonic() - held_at < 25, "the routine never finished"
+            term.read(0.1)
+            found = re.findall(r"(\d+:\d\d) left", term.text())
+            samples.append((time.monotonic(), found[0] if found else ""))
+        # every second (with a 0.5 s margin for the terminal), what is shown changed
+        changes = [t for (t, shown), (_, before) in zip(samples[1:], samples) if shown != before]
+        marks = [held_at, *changes, samples[-1][0]]
+        gaps = [b - a for a, b in zip(marks, marks[1:])]
+        assert max(gaps) < 1.5, f"the screen stalled for {max(gaps):.1f} s while the history was locked"
+        assert len(changes) >= 12
+        term.send("\r")  # the finish screen: back to the shell
+        term.wait_for("waiting to save", timeout=10)
+        assert term.process.poll() is None, "coach exited before its session was saved"
+        assert time.monotonic() - held_at < 20  # the lock is still held here
+        while term.process.poll() is None and time.monotonic() - held_at < 40:
+            term.read(0.2)  # keep the terminal drained while it waits
+        code = term.process.wait(timeout=1)
+        assert time.monotonic() - held_at >= 20  # it waited for the lock to go
+        assert holder.wait(timeout=5) == 0
+    finally:
+        term.close()
+        if holder is not None and holder.poll() is None:
+            holder.kill()
+    assert code == 0
+    with open_store(history) as store:
+        (row,) = store.recent_sessions()
+    assert row.routine_id == "lockrun" and row.outcome == "completed" and row.steps_done == 2
