@@ -190,7 +190,9 @@ class Editor:
         return Path(self.argv[0]).name.lower().removesuffix(".exe")
 
     def command(self, path: Path, line: int | None = None) -> list[str]:
-        """The command that opens ``path``, at ``line`` when the editor can."""
+        """The command that opens ``path``, at ``line`` when the editor can.
+        The path is absolute, so a file name can never read as an option."""
+        path = Path(os.path.abspath(path))
         if line is not None and self.name in PLUS_LINE_EDITORS:
             return [*self.argv, f"+{line}", str(path)]
         if line is not None and self.name in ("code", "codium", "code-insiders"):
