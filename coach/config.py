@@ -234,7 +234,7 @@ def save_theme(path: Path, theme: str) -> bool:
     else:
         text = text.rstrip("\n") + "\n" + line + "\n" if text.strip() else line + "\n"
     try:
-        atomic_write(path, text)
+        atomic_write(path, text, mode=0o600)  # settings are personal: private
     except OSError:
         return False
     return True
@@ -243,4 +243,4 @@ def save_theme(path: Path, theme: str) -> bool:
 def write_default_config(path: Path) -> None:
     """Create a commented config file if there is none."""
     if not path.exists():
-        atomic_write(path, TEMPLATE)
+        atomic_write(path, TEMPLATE, mode=0o600)

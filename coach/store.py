@@ -134,6 +134,15 @@ class StoreNewerError(StoreError):
     """The history file has a schema newer than this version of Coach knows."""
 
 
+class StoreForeignError(StoreError):
+    """The file at the history's path is another program's SQLite database."""
+
+
+#: ``PRAGMA application_id`` of a Coach history ("Coac" in ASCII): a file
+#: without it that is not an older Coach history is never migrated into.
+APPLICATION_ID = 0x436F6163
+
+
 class _Corrupt(Exception):
     """Internal: the file is not a usable SQLite database."""
 
@@ -728,6 +737,8 @@ def _check(path: Path, *, readonly: bool = True) -> None:
         if rows != [("ok",)]:
             raise _Corrupt(str(rows[0][0]).splitlines()[-1] if rows else "quick_check failed")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
+        owner = conn.execute("PRAGMA application_id").fetchone()[0]
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     except sqlite3.OperationalError:
         # A hot rollback journal needs a writer to roll it back (crash recovery).
         if readonly and path.with_name(path.name + "-journal").exists():
@@ -741,10 +752,52 @@ def _check(path: Path, *, readonly: bool = True) -> None:
         raise
     finally:
         conn.close()
+    if not is_coach_history(owner, version, tables):
+        raise StoreForeignError(
+            f"{path} is not a Coach history but another program's SQLite database"
+            f" (application id {owner:#x}, tables: {', '.join(sorted(tables)) or 'none'}); Coach leaves it"
+            " as it is. Move it elsewhere (or set COACH_HOME) and Coach starts a new history")
     if version > len(MIGRATIONS):
         raise StoreNewerError(
             f"{path} was written by a newer version of Coach (schema {version}; this version"
             f" knows {len(MIGRATIONS)}); upgrade Coach or move the file aside")
+
+
+def is_coach_history(owner: int, version: int, tables: set[str]) -> bool:
+    """Whether a database with this application id, schema version and
+    tables is Coach's: marked as ours, or empty, or an older Coach history
+    from before the mark (its first schema's tables, an id of 0)."""
+    if owner == APPLICATION_ID:
+        return True
+    if owner != 0:
+        return False
+    if not tables:
+        return version == 0
+    # Unmarked with a schema version and a sessions table: an older Coach's
+    # (a newer one is then refused by its version, not as foreign).
+    return version >= 1 and "sessions" in tables
+
+
+def _private_file(path: Path) -> None:
+    """Create the history 0600 before SQLite does (its -wal and -shm copy
+    the main file's mode), or tighten one of ours that is more open; the
+    umask and the folder's mode do not matter."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            side = path.with_name(path.name + suffix)
+            try:
+                info = side.stat()
+                if (not hasattr(os, "getuid") or info.st_uid == os.getuid()) and info.st_mode & 0o077:
+                    os.chmod(side, 0o600)
+            except OSError:
+                pass  # absent, or not ours to change: left as it is
+        return
+    try:
+        os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
 
 
 def _regular_files_only(path: Path) -> None:
@@ -814,8 +867,13 @@ def open_reader(path: Path, *, clock: Clock | None = None, busy_timeout: float =
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA query_only=ON")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
+        owner = conn.execute("PRAGMA application_id").fetchone()[0]
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     except sqlite3.Error as exc:
         raise StoreError(_one_line(path, "cannot read the history: ", exc)) from exc
+    if not is_coach_history(owner, version, tables):
+        conn.close()
+        raise StoreForeignError(f"{path} is not a Coach history")
     if version != len(MIGRATIONS):
         conn.close()
         raise StoreError(f"{path}: the history is not ready yet (schema {version})")
@@ -839,6 +897,7 @@ def open_store(path: Path, *, clock: Clock | None = None, busy_timeout: float = 
         except _Corrupt:
             recovered = _move_aside(path, _aware_now(clock))
             _check(path)
+        _private_file(path)
         # isolation_level=None: no implicit transactions; we say BEGIN ourselves.
         conn = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
         conn.row_factory = sqlite3.Row
@@ -852,6 +911,11 @@ def open_store(path: Path, *, clock: Clock | None = None, busy_timeout: float = 
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
         _migrate(conn)
+        if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+            # A new history, or one from before the mark: ours from now on.
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID:d}")
+            conn.execute("COMMIT")
     except sqlite3.Error as exc:
         conn.close()
         raise StoreError(_one_line(path, "cannot prepare the history: ", exc)) from exc
