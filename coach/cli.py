@@ -165,15 +165,20 @@ def _save_history(history) -> None:  # type: ignore[no-untyped-def]
     if history is None:
         return
 
+    def say(line: str) -> None:
+        try:
+            print(f"coach: {line}", file=sys.stderr, flush=True)
+        except OSError:
+            pass  # the terminal is gone (closed): wait all the same
+
     def waiting(why: str) -> None:
-        print(f"coach: {why}", file=sys.stderr)
-        print("coach: waiting to save; ctrl+c gives up (an unfinished session is then kept as interrupted)",
-              file=sys.stderr)
+        say(why)
+        say("waiting to save; ctrl+c gives up (an unfinished session is then kept as interrupted)")
 
     try:
         history.close(waiting=waiting)
     except KeyboardInterrupt:
-        print(f"coach: gave up; {history.pending} history write(s) not saved", file=sys.stderr)
+        say(f"gave up; {history.pending} history write(s) not saved")
 
 
 def cmd_list(args: argparse.Namespace, paths: Paths) -> int:

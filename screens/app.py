@@ -108,23 +108,28 @@ class CoachApp(App[int]):
         self._routines_seen = folder_signature(self.services.paths.routines_dir)
         self._reminder = self.load_therapy_reminder()
         self.set_interval(ROUTINE_POLL_SECONDS, self.check_routine_folder)
+        self._catch_hangup()
         for problem in self.services.config.problems:
             self.notify(problem, title="Settings", severity="warning", markup=False, timeout=12)
         store = self.services.store
         if store is not None:
+            self._loop = asyncio.get_running_loop()
             store.listen(self._history_says, self._history_written)
         for notice in self.services.library.notices:
             self.notify(notice, title="Routines", markup=False)
         self.startup_flow()
 
+    # From the history's writer thread. Posted without waiting (never
+    # call_from_thread): the writer must not wait for the screen's loop, which
+    # may itself be waiting for the writer at exit.
     def _history_says(self, message: str) -> None:
-        """From the history's writer thread: say it once, on the screen's thread."""
-        self.call_from_thread(self.notify, message, title="History", severity="warning",
-                              markup=False, timeout=20)
+        """Say it once, on the screen's thread."""
+        self._loop.call_soon_threadsafe(partial(self.notify, message, title="History", severity="warning",
+                                                markup=False, timeout=20))
 
     def _history_written(self) -> None:
-        """From the history's writer thread: a write landed (home may show it)."""
-        self.call_from_thread(self.refresh_home)
+        """A write landed (home may show it)."""
+        self._loop.call_soon_threadsafe(self.refresh_home)
 
     @work(exclusive=True, group="flow")
     async def startup_flow(self) -> None:
@@ -599,10 +604,60 @@ class CoachApp(App[int]):
 
     def watch_theme(self, theme: str) -> None:
         if theme != self._saved_theme and self.is_mounted:
-            if save_theme(self.services.paths.config_file, theme):
+            saved = save_theme(self.services.paths.config_file, theme)
+            if saved:
                 self._saved_theme = theme
+            else:
+                self.notify(saved.reason, title="Settings", severity="warning", markup=False, timeout=12)
+
+    def action_quit(self) -> None:  # type: ignore[override]
+        """ctrl+q: an editor with unsaved changes asks first, as escape does."""
+        self._quit_flow()
+
+    @work(exclusive=True, group="quit")
+    async def _quit_flow(self) -> None:
+        from screens.editor import EditorScreen, UnsavedScreen
+
+        if isinstance(self.screen, UnsavedScreen):
+            return  # the question is already on screen
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, EditorScreen) and not await screen.may_close():
+                return
+        self.exit()
+
+    def _catch_hangup(self) -> None:
+        """The terminal closed (SIGHUP) or Coach was asked to end (SIGTERM):
+        nobody can be asked, so unsaved editor text is kept as a recovery
+        copy, then the app ends normally (the history is flushed)."""
+        import signal
+
+        try:
+            loop = asyncio.get_running_loop()
+            for number in (signal.SIGHUP, signal.SIGTERM):
+                loop.add_signal_handler(number, self._hung_up)
+        except (AttributeError, NotImplementedError, RuntimeError, ValueError):
+            pass  # not the main thread, or no such signals here: nothing to catch
+
+    def _hung_up(self) -> None:
+        from screens.editor import EditorScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, EditorScreen):
+                try:
+                    screen.save_recovery_copy()
+                except OSError:
+                    pass  # nowhere to write it: nothing more can be done without a terminal
+        self.exit(self.exit_code)
 
     def on_unmount(self) -> None:
+        import signal
+
+        try:
+            loop = asyncio.get_running_loop()
+            for number in (signal.SIGHUP, signal.SIGTERM):
+                loop.remove_signal_handler(number)
+        except (AttributeError, NotImplementedError, RuntimeError, ValueError):
+            pass
         if self.services.store is not None:
             # Normally done in milliseconds; if another program holds the
             # lock, the CLI goes on waiting after the screen is gone, and says so.

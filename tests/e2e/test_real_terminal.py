@@ -190,3 +190,25 @@ def test_a_lock_held_across_the_finish_never_stalls_the_countdown_or_loses_the_s
     with open_store(history) as store:
         (row,) = store.recent_sessions()
     assert row.routine_id == "lockrun" and row.outcome == "completed" and row.steps_done == 2
+
+
+def test_closing_the_terminal_in_the_editor_keeps_a_recovery_copy(coach_home: Path) -> None:
+    """Issue 14: a hangup (the terminal window closed) cannot ask about unsaved
+    text, so the text is kept beside the file and Coach ends cleanly."""
+    import signal
+
+    prepare(coach_home)
+    term = Terminal([coach_command()], app_env(coach_home))
+    try:
+        term.wait_for("e Edit")
+        term.send("e")
+        term.wait_for("Plan")
+        term.send("# typed before the hangup\r")
+        term.wait_for("typed before the hangup")
+        term.process.send_signal(signal.SIGHUP)
+        code = term.process.wait(timeout=15)
+    finally:
+        term.close()
+    assert code == 0
+    (copy,) = (coach_home / "routines").glob("*.recovered-*")
+    assert copy.read_text().startswith("# typed before the hangup\n")
