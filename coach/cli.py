@@ -389,14 +389,19 @@ def cmd_status(args: argparse.Namespace, paths: Paths) -> int:
 
 def _open_history(paths: Paths):  # type: ignore[no-untyped-def]
     """The history store, or None when there is none yet (nothing is created)."""
-    from coach.store import StoreError, open_store
+    from coach.store import StoreError, is_read_only_error, open_reader, open_store
 
     if not paths.history_file.exists():
         return None
     try:
         store = open_store(paths.history_file)
     except StoreError as err:
-        raise UserError(str(err)) from None
+        if not is_read_only_error(err):
+            raise UserError(str(err)) from None
+        try:  # a read-only file or folder: stats and export only read
+            return open_reader(paths.history_file)
+        except StoreError as again:
+            raise UserError(str(again)) from None
     if store.recovered_from is not None:
         print(f"coach: the history could not be read, so it was moved to {printable(store.recovered_from)}"
               " and a new one was started; nothing was deleted", file=sys.stderr)

@@ -33,7 +33,7 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any, TypeVar
 
-from coach.store import Clock, Store, StoreError, StoreNewerError, open_store, open_reader
+from coach.store import Clock, Store, StoreError, StoreNewerError, is_read_only_error, open_reader, open_store
 
 T = TypeVar("T")
 
@@ -83,6 +83,8 @@ class History:
         self._read_lock = threading.Lock()
         #: Why history is off for this run (a newer or foreign file), or None.
         self.off_reason: str | None = None
+        #: True when the history can be read but not written (a read-only file or folder).
+        self.read_only = False
         #: Set while a write waits for the database to be free (what it says).
         self.waiting: str | None = None
         #: Where an unreadable old file was moved, once the writer has opened it.
@@ -168,8 +170,6 @@ class History:
     def read(self, job: Callable[[Store], T]) -> T:
         """Run a read on the reader connection (any thread, one at a time).
         Raises StoreError when there is no history (yet) or it is busy."""
-        if self.off_reason is not None:
-            raise StoreError(self.off_reason)
         with self._read_lock:
             if self._reader is None:
                 self._reader = open_reader(self.path, clock=self._clock)
@@ -208,6 +208,11 @@ class History:
             except StoreNewerError as err:
                 self.off_reason = f"{err}. History is off for this run."
             except StoreError as err:
+                if is_read_only_error(err):
+                    self.read_only = True
+                    self.off_reason = (f"The history ({self.path}) is read-only here, so what you do in this run"
+                                       " is not saved. Progress and export still show what it holds.")
+                    break
                 if not is_transient(err):
                     self.off_reason = f"{err}. History is off for this run."
                     break

@@ -863,9 +863,7 @@ def open_reader(path: Path, *, clock: Clock | None = None, busy_timeout: float =
     if not path.exists():
         raise StoreError(f"{path}: no history yet")
     try:
-        conn = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None, check_same_thread=False)
-        conn.row_factory = sqlite3.Row
-        conn.execute("PRAGMA query_only=ON")
+        conn = _connect_for_reading(path, busy_timeout)
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         owner = conn.execute("PRAGMA application_id").fetchone()[0]
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -878,6 +876,43 @@ def open_reader(path: Path, *, clock: Clock | None = None, busy_timeout: float =
         conn.close()
         raise StoreError(f"{path}: the history is not ready yet (schema {version})")
     return Store(path, conn, clock or _default_clock, None)
+
+
+def _connect_for_reading(path: Path, busy_timeout: float) -> sqlite3.Connection:
+    """A connection that only reads. A history in a read-only file or folder
+    cannot get its -shm made by an ordinary connection; then it is opened
+    read-only, and at last as immutable (what is in the file is read as it
+    is), so progress and export still work where nothing can be written."""
+    uri = path.resolve().as_uri()
+    last: sqlite3.Error | None = None
+    for target, as_uri in ((str(path), False), (f"{uri}?mode=ro", True), (f"{uri}?immutable=1", True)):
+        try:
+            conn = sqlite3.connect(target, uri=as_uri, timeout=busy_timeout, isolation_level=None,
+                                   check_same_thread=False)
+        except sqlite3.Error as exc:
+            last = exc
+            continue
+        try:
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA query_only=ON")
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # opens the WAL index too
+            return conn
+        except sqlite3.OperationalError as exc:
+            conn.close()
+            last = exc
+            if not is_read_only_error(exc):
+                raise
+    assert last is not None
+    raise last
+
+
+def is_read_only_error(exc: BaseException) -> bool:
+    """Whether SQLite (or the system) refused because nothing may be written here."""
+    cause = exc.__cause__ if isinstance(exc, StoreError) and exc.__cause__ is not None else exc
+    if isinstance(cause, PermissionError):
+        return True
+    text = str(cause).lower()
+    return any(words in text for words in ("readonly", "read-only", "unable to open database file"))
 
 
 def open_store(path: Path, *, clock: Clock | None = None, busy_timeout: float = BUSY_TIMEOUT_S) -> Store:

@@ -212,3 +212,75 @@ def test_closing_the_terminal_in_the_editor_keeps_a_recovery_copy(coach_home: Pa
     assert code == 0
     (copy,) = (coach_home / "routines").glob("*.recovered-*")
     assert copy.read_text().startswith("# typed before the hangup\n")
+
+
+def _as_a_plain_user(tmp: Path) -> tuple[list[str], Path]:
+    """(command prefix, a folder that user owns). Root writes anywhere, so as
+    root the read-only cases run as 'nobody' through setpriv."""
+    import os
+    import shutil
+    import tempfile
+
+    if os.geteuid() != 0:
+        folder = tmp / "plain-user"
+        folder.mkdir()
+        return [], folder
+    if shutil.which("setpriv") is None:
+        pytest.skip("running as root without setpriv: cannot make a folder read-only to Coach")
+    # Outside pytest's own temporary tree, which only root may enter.
+    folder = Path(tempfile.mkdtemp(prefix="coach-plain-user-"))
+    os.chown(folder, 65534, 65534)
+    return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"], folder
+
+
+def test_a_read_only_history_still_shows_progress_stats_and_export(tmp_path: Path) -> None:
+    """Issue 14: with the data folder and the history read-only, the app
+    starts and says once that history is read-only; progress, `coach stats`
+    and `coach export` read what is there."""
+    import os
+    import subprocess
+    import sys
+
+    prefix, folder = _as_a_plain_user(tmp_path)
+    home = folder / "home"
+    env = app_env(home)
+    env["HOME"] = str(folder)
+    seed = ("from pathlib import Path\nfrom coach.store import open_store\n"
+            f"s = open_store(Path({str(home / 'history.sqlite3')!r}))\n"
+            "s.set_meta('red_flags_confirmed_utc', '2026-11-01T09:00:00+00:00')\n"
+            "i = s.start_session('desk-break', 'Desk break', 2)\n"
+            "s.finish_session(i, outcome='completed', steps_done=2, active_seconds=120, phase_index=2)\n"
+            "s.close()\n")
+    subprocess.run([*prefix, sys.executable, "-c", seed], env=env, check=True)
+    (home / "history.sqlite3").chmod(0o400)
+    home.chmod(0o500)
+    try:
+        python = [*prefix, sys.executable, "-m", "coach"]
+        stats = subprocess.run([*python, "stats", "--days", "7"], env=env, capture_output=True, text=True)
+        assert stats.returncode == 0 and "1 session, 2m (1 completed)" in stats.stdout, stats.stderr
+        export = subprocess.run([*python, "export"], env=env, capture_output=True, text=True)
+        assert export.returncode == 0 and ",desk-break,Desk break,completed," in export.stdout, export.stderr
+
+        term = Terminal(python, env)
+        try:
+            shown = term.wait_for("read-only here")
+            assert shown.count("read-only here") == 1
+            term.send("p")
+            term.wait_for("1 session")
+            term.send("\x11")  # ctrl+q
+            deadline = time.monotonic() + 15
+            while term.process.poll() is None and time.monotonic() < deadline:
+                term.read(0.2)  # keep the terminal drained while it ends
+            code = term.process.wait(timeout=1)
+        finally:
+            term.close()
+        assert code == 0
+        assert all("read-only" not in h or h.count("read-only here") <= 1 for h in term.history)
+        assert sorted(p.name for p in home.iterdir()) == ["history.sqlite3"]  # nothing was written
+    finally:
+        home.chmod(0o700)
+        (home / "history.sqlite3").chmod(0o600)
+        if prefix:
+            import shutil
+
+            shutil.rmtree(folder)
