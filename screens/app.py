@@ -37,11 +37,14 @@ from coach.sitting import BreakEvent, Mode, SitTimer, pause_choices
 from coach.history import History
 from coach.store import FlareUpRecord, SessionRecord, StoreError
 from screens.break_prompt import BreakPromptScreen
+from screens.watchers import prune_closed_watchers
 from screens.commands import RoutineCommands
 
 
 #: How often the user routine folder is checked for added, changed or removed files.
 ROUTINE_POLL_SECONDS = 2.0
+#: How often closed widgets still held by a watcher are let go (screens.watchers).
+PRUNE_WATCHERS_SECONDS = 20.0
 #: Where the opt-in reminder for the next timed therapy session is kept (history meta).
 THERAPY_REMINDER_KEY = "therapy_reminder"
 
@@ -108,6 +111,7 @@ class CoachApp(App[int]):
         self._routines_seen = folder_signature(self.services.paths.routines_dir)
         self._reminder = self.load_therapy_reminder()
         self.set_interval(ROUTINE_POLL_SECONDS, self.check_routine_folder)
+        self.set_interval(PRUNE_WATCHERS_SECONDS, self.prune_watchers)
         self._catch_hangup()
         for problem in self.services.config.problems:
             self.notify(problem, title="Settings", severity="warning", markup=False, timeout=12)
@@ -348,6 +352,10 @@ class CoachApp(App[int]):
         if event is not None:
             self.record_break(event)
         self.sit_poll()
+
+    def prune_watchers(self) -> None:
+        """Let closed widgets go (screens.watchers: a Textual leak, #6666)."""
+        prune_closed_watchers(self)
 
     @work(thread=True, exclusive=True, group="routine-folder")
     def check_routine_folder(self) -> None:
