@@ -110,14 +110,23 @@ class History:
 
     # --- writes ---------------------------------------------------------------
 
-    def submit(self, job: Callable[[Store], T]) -> Future[T]:
+    def submit(self, job: Callable[[Store], T], *, say_errors: bool = True) -> Future[T]:
         """Queue ``job(store)`` to run on the writer's thread, after every job
-        queued before it; its result (or error) comes in the future."""
+        queued before it; its result (or error) comes in the future. A job's
+        own error is said through ``on_problem`` unless the caller waits for
+        it and says it itself (``say_errors=False``)."""
         future: Future[T] = Future()
         with self._pending_lock:
             self._pending += 1
-        self._queue.put((job, future))
+        self._queue.put((job, future, say_errors))
         return future
+
+    def awaited(self, name: str, *args: Any, **kwargs: Any) -> Future[Any]:
+        """Queue the store's write ``name`` for a caller that waits for it
+        (off the screen's thread) and shows its error itself."""
+        if name not in WRITES:
+            raise AttributeError(name)
+        return self.submit(lambda store: getattr(store, name)(*args, **kwargs), say_errors=False)
 
     def __getattr__(self, name: str) -> Any:
         if name in READS:
@@ -236,9 +245,9 @@ class History:
             item = self._queue.get()
             if item is _STOP:
                 break
-            job, future = item
+            job, future, say_errors = item
             try:
-                self._apply(job, future)
+                self._apply(job, future, say_errors)
             finally:
                 with self._pending_lock:
                     self._pending -= 1
@@ -246,7 +255,7 @@ class History:
             self._writer.close()
             self._writer = None
 
-    def _apply(self, job: Callable[[Store], Any], future: Future[Any]) -> None:
+    def _apply(self, job: Callable[[Store], Any], future: Future[Any], say_errors: bool) -> None:
         if not future.set_running_or_notify_cancel():
             return
         pause = 0.05
@@ -263,12 +272,13 @@ class History:
                     pause = min(pause * 2, MAX_RETRY_PAUSE)
                     continue
                 self.waiting = None
-                self._say(str(err))
+                if say_errors:
+                    self._say(str(err))
                 future.set_exception(err)
                 return
             except (ValueError, _Skip) as err:
                 self.waiting = None
-                if isinstance(err, ValueError):
+                if isinstance(err, ValueError) and say_errors:
                     self._say(str(err))
                 future.set_exception(err)
                 return

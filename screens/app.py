@@ -132,8 +132,15 @@ class CoachApp(App[int]):
                                                 markup=False, timeout=20))
 
     def _history_written(self) -> None:
-        """A write landed (home may show it)."""
-        self._loop.call_soon_threadsafe(self.refresh_home)
+        """A write landed: home, if it is on screen, shows it (home also
+        reads again whenever it comes back into view)."""
+        self._loop.call_soon_threadsafe(self._refresh_home_if_shown)
+
+    def _refresh_home_if_shown(self) -> None:
+        from screens.home import HomeScreen
+
+        if self.screen_stack and isinstance(self.screen, HomeScreen):
+            self.screen.flareup_changed()
 
     @work(exclusive=True, group="flow")
     async def startup_flow(self) -> None:
@@ -453,7 +460,7 @@ class CoachApp(App[int]):
                 answer = await self.push_screen_wait(FlareUpScreen(self.services.wall(), self.services.tz))
                 if answer is None:
                     return
-                await asyncio.wrap_future(store.start_flareup(answer.started, answer.pain))
+                await asyncio.wrap_future(store.awaited("start_flareup", answer.started, answer.pain))
                 self.notify("Recorded. The Now panel on home says what fits and when.", title="Flare-up",
                             markup=False)
             else:
@@ -464,12 +471,12 @@ class CoachApp(App[int]):
                     return
                 what, pain = update
                 if what == "settled":
-                    await asyncio.wrap_future(store.end_flareup(flare.id))
+                    await asyncio.wrap_future(store.awaited("end_flareup", flare.id))
                     self.set_therapy_reminder(None, None)
                     self.notify("Good to hear. Keep moving and keep up the exercises that helped.",
                                 title="Flare-up settled", markup=False)
                 elif pain is not None:
-                    await asyncio.wrap_future(store.add_flareup_pain(flare.id, pain, "update"))
+                    await asyncio.wrap_future(store.awaited("add_flareup_pain", flare.id, pain, "update"))
                     await self.check_pain_rising(flare.id)
         except (StoreError, ValueError) as err:
             self.notify(str(err), title="Flare-up", severity="error", markup=False)
@@ -481,7 +488,7 @@ class CoachApp(App[int]):
         if pain is None or flare is None or self.services.store is None:
             return
         try:
-            await asyncio.wrap_future(self.services.store.add_flareup_pain(flare.id, pain, source))
+            await asyncio.wrap_future(self.services.store.awaited("add_flareup_pain", flare.id, pain, source))
         except (StoreError, ValueError) as err:
             self.notify(str(err), title="History", severity="error", markup=False)
             return

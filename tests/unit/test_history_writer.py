@@ -222,3 +222,14 @@ def test_kill_9_during_writes_twenty_times_loses_nothing(tmp_path: Path) -> None
                                " AND steps_done = 30", acknowledged).fetchone()[0]
         assert whole == len(acknowledged), f"round {round_number}: an acknowledged session was lost"
     assert len(acknowledged) >= 20
+
+
+def test_a_write_the_caller_waits_for_is_not_said_twice(tmp_path: Path) -> None:
+    history = History(fresh(tmp_path), clock)
+    said: list[str] = []
+    history.listen(said.append)
+    future = history.awaited("start_flareup", NOW.replace(year=2027), 5)  # in the future: refused
+    with pytest.raises(ValueError, match="cannot start in the future"):
+        future.result(5)
+    history.close(timeout=5)
+    assert said == []
