@@ -23,6 +23,7 @@ from coach.fileio import atomic_write
 from coach.library import BUILTIN, Library, LibraryEntry
 from coach.model import Routine
 from coach.routines import ID_PATTERN, MAX_ID, Problem, RoutineError, parse_routine
+from coach.saferead import read_bounded
 from coach.yamlsafe import MAX_BYTES
 
 SCHEMA_FILE = "coach-routine.schema.json"
@@ -113,7 +114,7 @@ def source_text(entry: LibraryEntry) -> str:
     if entry.origin == BUILTIN:
         name = entry.path.rsplit("/", 1)[-1]
         return resources.files("routines").joinpath(name).read_text(encoding="utf-8")
-    return Path(entry.path).read_text(encoding="utf-8")
+    return read_bounded(Path(entry.path), MAX_BYTES).decode("utf-8-sig")
 
 
 def with_schema_line(text: str) -> str:
@@ -189,7 +190,9 @@ class Editor:
         return Path(self.argv[0]).name.lower().removesuffix(".exe")
 
     def command(self, path: Path, line: int | None = None) -> list[str]:
-        """The command that opens ``path``, at ``line`` when the editor can."""
+        """The command that opens ``path``, at ``line`` when the editor can.
+        The path is absolute, so a file name can never read as an option."""
+        path = Path(os.path.abspath(path))
         if line is not None and self.name in PLUS_LINE_EDITORS:
             return [*self.argv, f"+{line}", str(path)]
         if line is not None and self.name in ("code", "codium", "code-insiders"):
@@ -244,7 +247,7 @@ class EditTarget:
         """The file's text now, line endings as they are (None when it does
         not exist or cannot be read)."""
         try:
-            return self.path.read_bytes().decode("utf-8-sig")
+            return read_bounded(self.path, MAX_BYTES).decode("utf-8-sig")
         except (OSError, UnicodeDecodeError):
             return None
 
@@ -275,11 +278,9 @@ def edit_target(entry: LibraryEntry, folder: Path) -> EditTarget:
     if path.is_dir() or path.suffix not in (".yaml", ".yml"):
         raise AuthoringError(f"{path} is not a routine file")
     try:
-        data = path.read_bytes()
+        data = read_bounded(path, MAX_BYTES)
     except OSError as err:
         raise AuthoringError(f"cannot read {path}: {err.strerror or err}") from None
-    if len(data) > MAX_BYTES:
-        raise AuthoringError(f"{path} is larger than {MAX_BYTES // 1024} KiB; open it with 'coach edit {path.stem}'")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:

@@ -174,7 +174,30 @@ def _run_app(paths: Paths, routine_id: str | None, library: Library | None = Non
 
     app = make_app(paths, start_routine=routine_id, library=library)
     result = app.run()
+    _save_history(app.services.store)
     return result if isinstance(result, int) else app.exit_code
+
+
+def _save_history(history) -> None:  # type: ignore[no-untyped-def]
+    """Wait for the history's last writes (a finished session) to land; if
+    another program holds the file, say so and keep waiting until ctrl+c."""
+    if history is None:
+        return
+
+    def say(line: str) -> None:
+        try:
+            print(f"coach: {line}", file=sys.stderr, flush=True)
+        except OSError:
+            pass  # the terminal is gone (closed): wait all the same
+
+    def waiting(why: str) -> None:
+        say(why)
+        say("waiting to save; ctrl+c gives up (an unfinished session is then kept as interrupted)")
+
+    try:
+        history.close(waiting=waiting)
+    except KeyboardInterrupt:
+        say(f"gave up; {history.pending} history write(s) not saved")
 
 
 def cmd_list(args: argparse.Namespace, paths: Paths) -> int:
@@ -270,7 +293,12 @@ def cmd_validate(args: argparse.Namespace, paths: Paths) -> int:
     files: list[Path] = list(args.files)
     if not files:
         folder = paths.routines_dir
-        files = sorted(p for p in folder.glob("*.y*ml") if p.suffix in (".yaml", ".yml")) if folder.is_dir() else []
+        try:
+            files = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
+        except FileNotFoundError:
+            files = []
+        except OSError as err:  # unreadable, or not a folder: say so, never "no files"
+            raise UserError(f"{folder}: cannot read the routine folder: {err.strerror or err}") from None
         if not files:
             _out(f"No routine files in {printable(folder)}; 'coach validate FILE' checks a file anywhere.")
             return 0
@@ -383,14 +411,19 @@ def cmd_schema(args: argparse.Namespace, paths: Paths) -> int:
 
 def _open_history(paths: Paths):  # type: ignore[no-untyped-def]
     """The history store, or None when there is none yet (nothing is created)."""
-    from coach.store import StoreError, open_store
+    from coach.store import StoreError, is_read_only_error, open_reader, open_store
 
     if not paths.history_file.exists():
         return None
     try:
         store = open_store(paths.history_file)
     except StoreError as err:
-        raise UserError(str(err)) from None
+        if not is_read_only_error(err):
+            raise UserError(str(err)) from None
+        try:  # a read-only file or folder: stats and export only read
+            return open_reader(paths.history_file)
+        except StoreError as again:
+            raise UserError(str(again)) from None
     if store.recovered_from is not None:
         print(f"coach: the history could not be read, so it was moved to {printable(store.recovered_from)}"
               " and a new one was started; nothing was deleted", file=sys.stderr)

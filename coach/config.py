@@ -1,8 +1,11 @@
 """The user's settings in ``config.yaml``.
 
-A missing file means defaults. A broken file means defaults too, plus one
-clear message per problem (``config.yaml:3:7: cues.bell: ...``); the file is
-never rewritten while it is broken, so nothing the user wrote is lost.
+A missing file means defaults. In a file with mistakes, every setting
+without one is used and each setting with one takes its default, with one
+clear message per mistake (``config.yaml:3:7: cues.bell: expected true or
+false; its default is used``); a file that is not YAML at all, or not read,
+means all defaults. The file is never rewritten while it has a mistake, so
+nothing the user wrote is lost (and :func:`save_theme` says why).
 Saving the theme edits only the ``theme:`` line, keeping the user's comments.
 """
 
@@ -16,6 +19,7 @@ from pathlib import Path
 from coach.durations import DurationError, format_duration, parse_duration
 from coach.fileio import atomic_write
 from coach.routines import ID_PATTERN, unknown_key_message
+from coach.saferead import read_bounded
 from coach.sitting import SitSettings, WorkHours
 from coach.yamlsafe import Node, YamlProblem, load_yaml
 
@@ -28,6 +32,11 @@ WORK_HOURS_KEYS = ("days", "start", "end")
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 CUES_KEYS = ("bell", "voice", "voice_command")
 SIDES_KEYS = ("first",)
+#: config.yaml is a page of settings; anything larger is not one.
+MAX_CONFIG_BYTES = 64 * 1024
+#: What happens to a setting with a mistake, and to a key Coach does not know.
+DEFAULT_USED = "; its default is used"
+IGNORED = "; ignored"
 
 TEMPLATE = """\
 # Coach settings. Delete a line to get its default back.
@@ -75,7 +84,7 @@ class LoadedConfig:
 def load_config(path: Path) -> LoadedConfig:
     """Read ``config.yaml``; never raises for a user mistake."""
     try:
-        data = path.read_bytes()
+        data = read_bounded(path, MAX_CONFIG_BYTES)
     except FileNotFoundError:
         return LoadedConfig(Config(), (), path)
     except OSError as err:
@@ -89,12 +98,13 @@ def load_config(path: Path) -> LoadedConfig:
     problems: list[str] = []
 
     def report(node: Node, name: str, message: str) -> None:
-        problems.append(f"{path}:{node.mark.line}:{node.mark.column}: {name}: {message}")
+        problems.append(f"{path}:{node.mark.line}:{node.mark.column}: {name}: {message}{DEFAULT_USED}")
 
     if root.value is None:
         return LoadedConfig(Config(), (), path)
     if not isinstance(root.value, dict):
-        report(root, "config", "expected keys such as 'cues:' and 'theme:'")
+        problems.append(f"{path}:{root.mark.line}:{root.mark.column}: config: expected keys such as 'cues:'"
+                        " and 'theme:'; using default settings")
         return LoadedConfig(Config(), tuple(problems), path)
     values: dict[str, object] = {}
 
@@ -107,12 +117,12 @@ def load_config(path: Path) -> LoadedConfig:
             return {}
         for key, mark in node.key_marks.items():
             if key not in keys:
-                problems.append(f"{path}:{mark.line}:{mark.column}: {name}.{key}: {unknown_key_message(key, keys)}")
+                problems.append(f"{path}:{mark.line}:{mark.column}: {name}.{key}: {unknown_key_message(key, keys)}{IGNORED}")
         return node.value
 
     for key, mark in root.key_marks.items():
         if key not in CONFIG_KEYS:
-            problems.append(f"{path}:{mark.line}:{mark.column}: {key}: {unknown_key_message(key, CONFIG_KEYS)}")
+            problems.append(f"{path}:{mark.line}:{mark.column}: {key}: {unknown_key_message(key, CONFIG_KEYS)}{IGNORED}")
     theme = root.value.get("theme")
     if theme is not None and theme.value is not None:
         if isinstance(theme.value, str) and re.fullmatch(r"[a-z0-9][a-z0-9-]{0,63}", theme.value):
@@ -203,7 +213,7 @@ def _work_hours(node: Node, report, problems: list[str], path: Path) -> WorkHour
         return None
     for key, mark in node.key_marks.items():
         if key not in WORK_HOURS_KEYS:
-            problems.append(f"{path}:{mark.line}:{mark.column}: sitting.work_hours.{key}: {unknown_key_message(key, WORK_HOURS_KEYS)}")
+            problems.append(f"{path}:{mark.line}:{mark.column}: sitting.work_hours.{key}: {unknown_key_message(key, WORK_HOURS_KEYS)}{IGNORED}")
     fields = node.value
     result = WorkHours()
     ok = True
@@ -229,23 +239,38 @@ def _work_hours(node: Node, report, problems: list[str], path: Path) -> WorkHour
     return result if ok else None
 
 
-def save_theme(path: Path, theme: str) -> bool:
-    """Remember the theme, editing only the ``theme:`` line. False if not saved.
+@dataclass(frozen=True)
+class ThemeSave:
+    """Whether the theme was saved, and if not, why (one line to show)."""
 
-    A config file with problems is left alone: rewriting it could lose what
-    the user meant.
+    saved: bool
+    reason: str = ""
+
+    def __bool__(self) -> bool:
+        return self.saved
+
+
+def save_theme(path: Path, theme: str) -> ThemeSave:
+    """Remember the theme, editing only the ``theme:`` line.
+
+    A config file with mistakes is left alone (rewriting it could lose what
+    the user meant); the result says so, naming the first mistake.
     """
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,63}", theme):
-        return False
+        return ThemeSave(False, f"'{theme}' is not a theme name Coach can save")
     loaded = load_config(path)
     if loaded.problems:
-        return False
+        first = loaded.problems[0].split(DEFAULT_USED)[0].split(IGNORED)[0]
+        more = f" (and {len(loaded.problems) - 1} more)" if len(loaded.problems) > 1 else ""
+        return ThemeSave(False, f"the theme is used now but not saved, because {path.name} has a mistake to fix"
+                                f" first: {first}{more}")
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_bounded(path, MAX_CONFIG_BYTES).decode("utf-8-sig")
     except FileNotFoundError:
         text = TEMPLATE
-    except OSError:
-        return False
+    except (OSError, UnicodeDecodeError) as err:
+        why = getattr(err, "strerror", None) or str(err)
+        return ThemeSave(False, f"the theme is used now but not saved: cannot read {path}: {why}")
     line = f"theme: {theme}"
     pattern = re.compile(r"^theme:.*$", re.M)
     if pattern.search(text):
@@ -253,13 +278,13 @@ def save_theme(path: Path, theme: str) -> bool:
     else:
         text = text.rstrip("\n") + "\n" + line + "\n" if text.strip() else line + "\n"
     try:
-        atomic_write(path, text)
-    except OSError:
-        return False
-    return True
+        atomic_write(path, text, mode=0o600)  # settings are personal: private
+    except OSError as err:
+        return ThemeSave(False, f"the theme is used now but not saved: cannot write {path}: {err.strerror or err}")
+    return ThemeSave(True)
 
 
 def write_default_config(path: Path) -> None:
     """Create a commented config file if there is none."""
     if not path.exists():
-        atomic_write(path, TEMPLATE)
+        atomic_write(path, TEMPLATE, mode=0o600)

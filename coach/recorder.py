@@ -2,18 +2,22 @@
 
 The row is written when the routine starts and updated whenever a step is
 done (and at least every :data:`HEARTBEAT` seconds), so a killed app leaves an
-interrupted session that says how far it got. History errors never stop a
-routine: they are collected in ``problems`` for the screen to show once.
+interrupted session that says how far it got. Every write goes through the
+history's background writer (:mod:`coach.history`): the player never waits
+for the database, a locked database delays the row but never loses it, and
+problems are said once by the history itself.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from concurrent.futures import Future
+from dataclasses import dataclass
 from datetime import timedelta
 
 from coach.engine import PlayerState, Status, steps_done
+from coach.history import History, after
 from coach.model import Routine
-from coach.store import SessionRecord, Store, StoreError
+from coach.store import SessionRecord, Store
 from coach.timeline import Timeline
 
 HEARTBEAT = 30.0  # seconds between updates within one long step
@@ -22,63 +26,53 @@ STALE_AFTER = 2 * HEARTBEAT  # a 'running' row not updated for this long is from
 
 @dataclass
 class SessionRecorder:
-    """Writes one session's row as the player moves."""
+    """Queues one session's writes as the player moves."""
 
-    store: Store | None
+    history: History | None
     routine: Routine
     timeline: Timeline
-    session_id: int | None = None
-    problems: list[str] = field(default_factory=list)
+    session: Future[int] | None = None  # the row's id, once the writer has made it
     _last_index: int = -1
     _last_active: float = 0.0
 
     def begin(self, pain_before: int | None = None, resume_id: int | None = None) -> None:
-        """Write the row (or take over an interrupted one when resuming)."""
-        if self.store is None:
+        """Queue the row (or take over an interrupted one when resuming)."""
+        if self.history is None:
             return
-        try:
-            if resume_id is not None:
-                self.session_id = resume_id
-                self.store.mark_resumed(resume_id)
-            else:
-                self.session_id = self.store.start_session(
-                    self.routine.id, self.routine.title, self.timeline.step_count, pain_before=pain_before
-                )
-        except (StoreError, ValueError) as err:
-            self.problems.append(str(err))
-            self.session_id = None
+        if resume_id is not None:
+            self.session = Future()
+            self.session.set_result(resume_id)
+            self.history.submit(lambda store: store.mark_resumed(resume_id))
+        else:
+            routine, total = self.routine, self.timeline.step_count
+            self.session = self.history.submit(
+                lambda store: store.start_session(routine.id, routine.title, total, pain_before=pain_before))
 
     def observe(self, state: PlayerState) -> None:
-        """Update the row when a step is done, or as a heartbeat."""
-        if self.session_id is None or self.store is None or state.done:
+        """Queue an update when a step is done, or as a heartbeat."""
+        if self.session is None or self.history is None or state.done:
             return
         if state.index == self._last_index and state.active_seconds - self._last_active < HEARTBEAT:
             return
         self._last_index, self._last_active = state.index, state.active_seconds
-        self._write(self.store.update_session, state)
+        self._queue(Store.update_session, state)
 
     def finish(self, state: PlayerState, *, pain_after: int | None = None, stop_reason: str | None = None) -> None:
-        """Close the row as completed or stopped."""
-        if self.session_id is None or self.store is None:
+        """Queue the row's end: completed or stopped."""
+        if self.session is None or self.history is None:
             return
         outcome = "completed" if state.status is Status.FINISHED else "stopped"
-        self._write(
-            self.store.finish_session, state, outcome=outcome, pain_after=pain_after,
-            stop_reason=stop_reason if outcome == "stopped" else None,
-        )
-        self.session_id = None
+        self._queue(Store.finish_session, state, outcome=outcome, pain_after=pain_after,
+                    stop_reason=stop_reason if outcome == "stopped" else None)
+        self.session = None
 
-    def _write(self, method, state: PlayerState, **extra: object) -> None:  # type: ignore[no-untyped-def]
-        try:
-            method(
-                self.session_id,
-                steps_done=steps_done(self.timeline, state.index),
-                active_seconds=round(state.active_seconds),
-                phase_index=min(state.index, len(self.timeline.phases)),
-                **extra,
-            )
-        except (StoreError, ValueError) as err:
-            self.problems.append(str(err))
+    def _queue(self, method, state: PlayerState, **extra: object) -> None:  # type: ignore[no-untyped-def]
+        assert self.history is not None and self.session is not None
+        session = self.session
+        values = dict(steps_done=steps_done(self.timeline, state.index),
+                      active_seconds=round(state.active_seconds),
+                      phase_index=min(state.index, len(self.timeline.phases)), **extra)
+        self.history.submit(lambda store: method(store, after(session), **values))
 
 
 def close_dead_sessions(store: Store, holds_instance_lock: bool) -> list[SessionRecord]:

@@ -32,6 +32,8 @@ from coach.model import (
     StepKind,
     UseWhen,
 )
+from coach.saferead import read_bounded
+from coach.timeline import pass_size
 from coach.skin import MIN_OFF_TIME, NAMES as SKIN_NAMES, SESSION_CAP, SKIN_MODALITIES
 from coach.yamlsafe import MAX_BYTES, Mark, Node, YamlProblem, load_yaml
 
@@ -54,6 +56,11 @@ MAX_PACE = 60
 MAX_REPS = 100
 MAX_SETS = 10
 REPEAT_TIMES = (2, 20)
+# A routine's whole plan, counted from the tree before anything is expanded
+# (repeats, sets, reps, sides and the pauses between them): a hostile file of
+# nested repeats must be refused, not built into millions of phases.
+MAX_PLAN_PHASES = 5000
+MAX_PLAN_SECONDS = 4 * 3600
 MAX_TIMES_PER_DAY = 24
 
 # Public guidance: cold or heat at most about 20 minutes per application.
@@ -168,6 +175,8 @@ class _Checker:
         # Cold and heat add up across the whole expanded plan (coach.skin).
         self._repeat_factor = 1
         self._skin_total: dict[Modality, int] = {}
+        self._plan_phases = 0
+        self._plan_seconds = 0
 
     # reporting
 
@@ -491,7 +500,7 @@ class _Checker:
             raise _Invalid()
         if kind is StepKind.THERAPY and max_duration is None:
             max_duration = duration
-        return Step(
+        step = Step(
             kind=kind, title=title, instructions=instructions, cues=cues, cautions=cautions,
             sides=sides, switch_time=switch_time, advance=advance, remind=remind,
             duration=duration, hold=hold, reps=reps, sets=sets, pace=pace,
@@ -499,6 +508,25 @@ class _Checker:
             modality=modality, max_duration=max_duration, times=times, steps=steps,
             line=node.mark.line,
         )
+        if kind is not StepKind.REPEAT:
+            self.add_plan_size(node.mark, field, step)
+        return step
+
+    def add_plan_size(self, mark: Mark, field: str, step: Step) -> None:
+        """Count one step's phases and time, times its enclosing repeats, into
+        the plan's total, and say where the total first goes over a cap."""
+        phases, seconds = pass_size(step)
+        before_phases, before_seconds = self._plan_phases, self._plan_seconds
+        self._plan_phases += phases * self._repeat_factor
+        self._plan_seconds += seconds * self._repeat_factor
+        if self._plan_phases > MAX_PLAN_PHASES >= before_phases:
+            self.report(mark, field, (
+                f"the plan has {self._plan_phases:,} phases by here (repeats, sets, reps and sides "
+                f"multiplied out); a routine may have at most {MAX_PLAN_PHASES:,}, so use fewer rounds or reps"))
+        if self._plan_seconds > MAX_PLAN_SECONDS >= before_seconds:
+            self.report(mark, field, (
+                f"the plan lasts {format_duration(self._plan_seconds)} by here (repeats, sets, reps and "
+                f"sides multiplied out); a routine may last at most {format_duration(MAX_PLAN_SECONDS)}"))
 
     def add_skin_time(self, mark: Mark, field: str, modality: Modality, seconds: int) -> None:
         """Count one therapy step's cold or heat toward the session's total, and
@@ -583,8 +611,7 @@ def read_routine_file(path: Path, shown_as: str | None = None) -> Routine:
     """Read, parse and check a routine file; its stem must equal its ``id``."""
     name = shown_as or str(path)
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)  # one byte over, so the size check fires
+        data = read_bounded(path, MAX_BYTES)  # a regular file only, never waited on
     except OSError as err:
         raise RoutineError([Problem(name, 1, 1, "", f"cannot read the file: {err.strerror or err}")]) from None
     return parse_routine(data, name, expect_id=path.stem if path.suffix in (".yaml", ".yml") else None)

@@ -24,12 +24,15 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Union
 
+from coach.saferead import regular_or_absent
 from coach.sitting import Answer, SitSettings
 
 Clock = Callable[[], datetime]
 Migration = Union[Sequence[str], Callable[[sqlite3.Connection], None]]
 
 BUSY_TIMEOUT_S = 5.0
+#: Reads made for a screen give up quickly rather than hold it (see coach.history).
+READ_BUSY_TIMEOUT_S = 0.25
 _UTC_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 # Statements, not executescript(): executescript commits first, which would
@@ -148,6 +151,15 @@ class StoreError(Exception):
 
 class StoreNewerError(StoreError):
     """The history file has a schema newer than this version of Coach knows."""
+
+
+class StoreForeignError(StoreError):
+    """The file at the history's path is another program's SQLite database."""
+
+
+#: ``PRAGMA application_id`` of a Coach history ("Coac" in ASCII): a file
+#: without it that is not an older Coach history is never migrated into.
+APPLICATION_ID = 0x436F6163
 
 
 class _Corrupt(Exception):
@@ -744,6 +756,8 @@ def _check(path: Path, *, readonly: bool = True) -> None:
         if rows != [("ok",)]:
             raise _Corrupt(str(rows[0][0]).splitlines()[-1] if rows else "quick_check failed")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
+        owner = conn.execute("PRAGMA application_id").fetchone()[0]
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     except sqlite3.OperationalError:
         # A hot rollback journal needs a writer to roll it back (crash recovery).
         if readonly and path.with_name(path.name + "-journal").exists():
@@ -757,10 +771,63 @@ def _check(path: Path, *, readonly: bool = True) -> None:
         raise
     finally:
         conn.close()
+    if not is_coach_history(owner, version, tables):
+        raise StoreForeignError(
+            f"{path} is not a Coach history but another program's SQLite database"
+            f" (application id {owner:#x}, tables: {', '.join(sorted(tables)) or 'none'}); Coach leaves it"
+            " as it is. Move it elsewhere (or set COACH_HOME) and Coach starts a new history")
     if version > len(MIGRATIONS):
         raise StoreNewerError(
             f"{path} was written by a newer version of Coach (schema {version}; this version"
             f" knows {len(MIGRATIONS)}); upgrade Coach or move the file aside")
+
+
+def is_coach_history(owner: int, version: int, tables: set[str]) -> bool:
+    """Whether a database with this application id, schema version and
+    tables is Coach's: marked as ours, or empty, or an older Coach history
+    from before the mark (its first schema's tables, an id of 0)."""
+    if owner == APPLICATION_ID:
+        return True
+    if owner != 0:
+        return False
+    if not tables:
+        return version == 0
+    # Unmarked with a schema version and a sessions table: an older Coach's
+    # (a newer one is then refused by its version, not as foreign).
+    return version >= 1 and "sessions" in tables
+
+
+def _private_file(path: Path) -> None:
+    """Create the history 0600 before SQLite does (its -wal and -shm copy
+    the main file's mode), or tighten one of ours that is more open; the
+    umask and the folder's mode do not matter."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            side = path.with_name(path.name + suffix)
+            try:
+                info = side.stat()
+                if (not hasattr(os, "getuid") or info.st_uid == os.getuid()) and info.st_mode & 0o077:
+                    os.chmod(side, 0o600)
+            except OSError:
+                pass  # absent, or not ours to change: left as it is
+        return
+    try:
+        os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+
+
+def _regular_files_only(path: Path) -> None:
+    """Refuse a history (or -wal/-shm/-journal) that is a FIFO, a device or a
+    folder: SQLite would block on a FIFO forever or read /dev/zero without
+    end. Only a stat, so this cannot block either."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        side = path.with_name(path.name + suffix)
+        why = regular_or_absent(side)
+        if why is not None:
+            raise StoreError(f"{side} {why}; move it away and Coach starts a new history")
 
 
 def _move_aside(path: Path, moment: datetime) -> Path:
@@ -780,7 +847,12 @@ def _move_aside(path: Path, moment: datetime) -> Path:
 
 
 def _migrate(conn: sqlite3.Connection) -> None:
-    """Apply each missing migration in its own IMMEDIATE transaction."""
+    """Apply each missing migration in its own IMMEDIATE transaction.
+
+    A history already at this version is only read: no write lock is taken,
+    so another program holding the lock does not stop Coach from opening."""
+    if conn.execute("PRAGMA user_version").fetchone()[0] >= len(MIGRATIONS):
+        return
     for number, migration in enumerate(MIGRATIONS, start=1):
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -799,7 +871,70 @@ def _migrate(conn: sqlite3.Connection) -> None:
             raise
 
 
-def open_store(path: Path, *, clock: Clock | None = None) -> Store:
+def open_reader(path: Path, *, clock: Clock | None = None, busy_timeout: float = READ_BUSY_TIMEOUT_S) -> Store:
+    """A connection for reads only, usable from any thread (one at a time),
+    with a short busy timeout. Nothing is created, migrated or moved: a
+    history that is not there yet, or not ready, raises StoreError."""
+    path = Path(path)
+    why = regular_or_absent(path)
+    if why is not None:
+        raise StoreError(f"{path} {why}")
+    if not path.exists():
+        raise StoreError(f"{path}: no history yet")
+    try:
+        conn = _connect_for_reading(path, busy_timeout)
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        owner = conn.execute("PRAGMA application_id").fetchone()[0]
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.Error as exc:
+        raise StoreError(_one_line(path, "cannot read the history: ", exc)) from exc
+    if not is_coach_history(owner, version, tables):
+        conn.close()
+        raise StoreForeignError(f"{path} is not a Coach history")
+    if version != len(MIGRATIONS):
+        conn.close()
+        raise StoreError(f"{path}: the history is not ready yet (schema {version})")
+    return Store(path, conn, clock or _default_clock, None)
+
+
+def _connect_for_reading(path: Path, busy_timeout: float) -> sqlite3.Connection:
+    """A connection that only reads. A history in a read-only file or folder
+    cannot get its -shm made by an ordinary connection; then it is opened
+    read-only, and at last as immutable (what is in the file is read as it
+    is), so progress and export still work where nothing can be written."""
+    uri = path.resolve().as_uri()
+    last: sqlite3.Error | None = None
+    for target, as_uri in ((str(path), False), (f"{uri}?mode=ro", True), (f"{uri}?immutable=1", True)):
+        try:
+            conn = sqlite3.connect(target, uri=as_uri, timeout=busy_timeout, isolation_level=None,
+                                   check_same_thread=False)
+        except sqlite3.Error as exc:
+            last = exc
+            continue
+        try:
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA query_only=ON")
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # opens the WAL index too
+            return conn
+        except sqlite3.OperationalError as exc:
+            conn.close()
+            last = exc
+            if not is_read_only_error(exc):
+                raise
+    assert last is not None
+    raise last
+
+
+def is_read_only_error(exc: BaseException) -> bool:
+    """Whether SQLite (or the system) refused because nothing may be written here."""
+    cause = exc.__cause__ if isinstance(exc, StoreError) and exc.__cause__ is not None else exc
+    if isinstance(cause, PermissionError):
+        return True
+    text = str(cause).lower()
+    return any(words in text for words in ("readonly", "read-only", "unable to open database file"))
+
+
+def open_store(path: Path, *, clock: Clock | None = None, busy_timeout: float = BUSY_TIMEOUT_S) -> Store:
     """Open (creating, migrating or recovering) the history at ``path``.
 
     Raises StoreNewerError for a newer schema (the file is left untouched) and
@@ -810,13 +945,15 @@ def open_store(path: Path, *, clock: Clock | None = None) -> Store:
     recovered: Path | None = None
     try:
         _private_folder(path.parent)
+        _regular_files_only(path)
         try:
             _check(path)
         except _Corrupt:
             recovered = _move_aside(path, _aware_now(clock))
             _check(path)
+        _private_file(path)
         # isolation_level=None: no implicit transactions; we say BEGIN ourselves.
-        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        conn = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
         conn.row_factory = sqlite3.Row
     except _Corrupt as exc:
         raise StoreError(_one_line(path, "still unreadable after moving it aside: ", exc)) from exc
@@ -828,6 +965,11 @@ def open_store(path: Path, *, clock: Clock | None = None) -> Store:
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
         _migrate(conn)
+        if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+            # A new history, or one from before the mark: ours from now on.
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID:d}")
+            conn.execute("COMMIT")
     except sqlite3.Error as exc:
         conn.close()
         raise StoreError(_one_line(path, "cannot prepare the history: ", exc)) from exc

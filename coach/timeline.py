@@ -165,6 +165,40 @@ class _Builder:
                          set=set_number, sets=sets)
 
 
+def pass_size(step: Step) -> tuple[int, int]:
+    """(phases, timed seconds) that one pass of a step that is not a repeat
+    adds to the timeline, counted without building anything: the same rules as
+    :class:`_Builder` (a zero-length pause is no phase). The routine checker
+    multiplies it by the enclosing repeats to bound a plan before it exists."""
+    if step.kind is StepKind.REPEAT:
+        raise ValueError("a repeat is measured through its steps")
+    if step.kind is StepKind.INFO:
+        return 1, 0
+    phases, seconds = _one_side_size(step)
+    if step.sides is Sides.BOTH:
+        switch = 1 if step.switch_time else 0
+        return 2 * phases + switch, 2 * seconds + step.switch_time
+    return phases, seconds
+
+
+def _one_side_size(step: Step) -> tuple[int, int]:
+    if step.kind in (StepKind.POSITION, StepKind.TIMER, StepKind.THERAPY, StepKind.REST):
+        duration = step.duration or 0
+        return (1 if duration else 0), duration
+    if step.kind is StepKind.HOLD:
+        sets, rep_time = 1, step.hold or 0
+    else:
+        sets, rep_time = step.sets, step.pace + (step.hold or 0)
+    per_rep = 2 if step.sides is Sides.ALTERNATE else 1
+    count = step.reps.low * per_rep
+    gap = (step.rest_between_reps or step.switch_time) if step.sides is Sides.ALTERNATE else step.rest_between_reps
+    set_phases = count * (1 if rep_time else 0) + (count - 1) * (1 if gap else 0)
+    set_seconds = count * rep_time + (count - 1) * gap
+    between = step.rest_between_sets
+    return (sets * set_phases + (sets - 1) * (1 if between else 0),
+            sets * set_seconds + (sets - 1) * between)
+
+
 def build_timeline(routine: Routine, first_side: str = "left") -> Timeline:
     """Expand a routine into its phases. ``first_side`` is "left" or "right"."""
     if first_side not in ("left", "right"):

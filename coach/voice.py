@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 from collections.abc import Sequence
+from pathlib import Path
 
 CANDIDATES = (("espeak-ng",), ("spd-say", "--wait"), ("say",))
 
@@ -23,19 +24,41 @@ def find_voice_command(configured: Sequence[str] | None = None) -> tuple[str, ..
     return None
 
 
+#: Programs that end their options at ``--`` (getopt_long): the text goes after it.
+DASH_DASH = frozenset({"espeak-ng", "espeak", "spd-say"})
+
+
+def speech_argv(command: Sequence[str], text: str) -> tuple[list[str], bytes | None]:
+    """How to run ``command`` so ``text`` can never be read as an option:
+    after ``--`` for the programs known to honour it, otherwise on standard
+    input (macOS ``say`` and any ``voice_command`` of the user's own read
+    the text there when no message is given). Returns (argv, stdin bytes)."""
+    program = Path(command[0]).name
+    if program in DASH_DASH:
+        return [*command, "--", text], None
+    return list(command), (text + "\n").encode("utf-8")
+
+
 def speak(command: Sequence[str], text: str) -> subprocess.Popen[bytes] | None:
     """Start speaking ``text`` without waiting; returns the process or None."""
     clean = " ".join(text.split())[:300]
     if not clean:
         return None
+    argv, given = speech_argv(command, clean)
     try:
-        return subprocess.Popen(
-            [*command, "--", clean] if command[0] in ("espeak-ng", "spd-say") else [*command, clean],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            start_new_session=True,
+        process = subprocess.Popen(
+            argv, stdin=subprocess.DEVNULL if given is None else subprocess.PIPE,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
         )
     except OSError:
         return None
+    if given is not None and process.stdin is not None:
+        try:  # a few hundred bytes: the pipe takes them without waiting
+            process.stdin.write(given)
+            process.stdin.close()
+        except OSError:
+            pass
+    return process
 
 
 def voice_missing(voice_on: bool, configured: Sequence[str] | None = None) -> str | None:

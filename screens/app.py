@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import json
 import time
@@ -33,9 +34,10 @@ from coach.model import Routine
 from coach.paths import Paths, resolve_paths
 from coach.recorder import close_dead_sessions
 from coach.safety import RED_FLAGS_CONFIRMED_KEY
+from coach.history import History
 from coach.sitclock import SitClock, SitView
 from coach.sitting import BreakEvent, Presence, pause_choices
-from coach.store import FlareUpRecord, SessionRecord, Store, StoreError, open_store
+from coach.store import FlareUpRecord, SessionRecord, StoreError
 from screens.break_prompt import BreakPromptScreen
 from screens.watchers import prune_closed_watchers
 from screens.commands import RoutineCommands
@@ -63,8 +65,7 @@ class Services:
     paths: Paths
     config: LoadedConfig
     library: Library
-    store: Store | None
-    store_problem: str | None
+    store: History | None  # writes queued on its own thread (coach.history)
     lock: InstanceLock
     sit: SitClock
     monotonic: Callable[[], float]
@@ -122,24 +123,39 @@ class CoachApp(App[int]):
         # Later, not before the first frame: its thread would compete with drawing it.
         self.set_timer(AWAY_START_DELAY, self.watch_away_if_owner)
         self.set_interval(PRUNE_WATCHERS_SECONDS, self.prune_watchers)
+        self._catch_hangup()
         for problem in self.services.config.problems:
             self.notify(problem, title="Settings", severity="warning", markup=False, timeout=12)
         config = self.services.config.config
         missing = voice_missing(config.voice, config.voice_command)
         if missing is not None:
             self.notify(missing, title="Voice", severity="warning", markup=False, timeout=15)
-        if self.services.store_problem:
-            self.notify(self.services.store_problem, title="History", severity="error", markup=False, timeout=20)
         store = self.services.store
-        if store is not None and store.recovered_from is not None:
-            self.notify(
-                f"The history file could not be read, so it was moved to {store.recovered_from} "
-                "and a new one was started. Nothing was deleted.",
-                title="History", severity="warning", markup=False, timeout=20,
-            )
+        if store is not None:
+            self._loop = asyncio.get_running_loop()
+            store.listen(self._history_says, self._history_written)
         for notice in self.services.library.notices:
             self.notify(notice, title="Routines", markup=False)
         self.startup_flow()
+
+    # From the history's writer thread. Posted without waiting (never
+    # call_from_thread): the writer must not wait for the screen's loop, which
+    # may itself be waiting for the writer at exit.
+    def _history_says(self, message: str) -> None:
+        """Say it once, on the screen's thread."""
+        self._loop.call_soon_threadsafe(partial(self.notify, message, title="History", severity="warning",
+                                                markup=False, timeout=20))
+
+    def _history_written(self) -> None:
+        """A write landed: home, if it is on screen, shows it (home also
+        reads again whenever it comes back into view)."""
+        self._loop.call_soon_threadsafe(self._refresh_home_if_shown)
+
+    def _refresh_home_if_shown(self) -> None:
+        from screens.home import HomeScreen
+
+        if self.screen_stack and isinstance(self.screen, HomeScreen):
+            self.screen.flareup_changed()
 
     @work(exclusive=True, group="flow")
     async def startup_flow(self) -> None:
@@ -147,7 +163,7 @@ class CoachApp(App[int]):
         if not await self.confirm_red_flags():
             self.exit(1)
             return
-        self.close_dead_sessions()
+        closed = self.close_dead_sessions()
         if self.start_routine_id:
             entry = self.services.library.get(self.start_routine_id)
             assert entry is not None and entry.routine is not None  # checked by the CLI
@@ -155,13 +171,22 @@ class CoachApp(App[int]):
             await self.run_routine(entry.routine)
             self.exit(self.exit_code)
             return
+        if closed is not None:
+            try:  # the offer needs those rows marked; the screen moves meanwhile
+                await asyncio.wrap_future(closed)
+            except (StoreError, ValueError):
+                return
         await self.offer_resume()
 
     async def confirm_red_flags(self) -> bool:
         """Show the red flags until the user has confirmed none apply, once."""
         store = self.services.store
-        if store is not None and store.get_meta(RED_FLAGS_CONFIRMED_KEY):
-            return True
+        if store is not None:
+            try:
+                if await asyncio.to_thread(store.get_meta, RED_FLAGS_CONFIRMED_KEY):
+                    return True
+            except StoreError:
+                pass  # not readable yet: ask (answering again is harmless)
         from screens.red_flags import RedFlagScreen
 
         # Nothing opens over the red flags: a break prompt that comes due waits
@@ -172,22 +197,17 @@ class CoachApp(App[int]):
         finally:
             self._in_flow = in_flow
         if confirmed and store is not None:
-            try:
-                store.set_meta(RED_FLAGS_CONFIRMED_KEY, self.services.wall().isoformat(timespec="seconds"))
-            except StoreError as err:
-                self.notify(str(err), title="History", severity="error", markup=False)
+            store.set_meta(RED_FLAGS_CONFIRMED_KEY, self.services.wall().isoformat(timespec="seconds"))
         return bool(confirmed)
 
-    def close_dead_sessions(self) -> bool:
-        """Mark sessions left 'running' by a dead app as interrupted."""
+    def close_dead_sessions(self):  # type: ignore[no-untyped-def]
+        """Queue marking sessions left 'running' by a dead app as interrupted
+        (before any session this run starts: the writer keeps the order)."""
         store = self.services.store
         if store is None:
-            return False
-        try:
-            return bool(close_dead_sessions(store, self.services.lock.held))
-        except StoreError as err:
-            self.notify(str(err), title="History", severity="error", markup=False)
-            return False
+            return None
+        held = self.services.lock.held
+        return store.submit(lambda writer: close_dead_sessions(writer, held))
 
     async def offer_resume(self) -> None:
         """Offer the latest interrupted session, once."""
@@ -195,13 +215,12 @@ class CoachApp(App[int]):
         if store is None:
             return
         try:
-            record = store.resumable_session()
-            if record is None:
-                return
-            store.mark_resumed(record.id)  # offered once, whatever the answer
-        except StoreError as err:
-            self.notify(str(err), title="History", severity="error", markup=False)
+            record = await asyncio.to_thread(store.resumable_session)
+        except StoreError:
             return
+        if record is None:
+            return
+        store.mark_resumed(record.id)  # offered once, whatever the answer
         entry = self.services.library.get(record.routine_id)
         if entry is None or entry.routine is None or not entry.ok:
             return
@@ -279,6 +298,10 @@ class CoachApp(App[int]):
                                             result.completed if result else False)
             self.sit_poll()
         self.set_run_outcome(result.completed)
+        if self.services.store is not None:
+            # The flare-up rules below count this session: give its row a
+            # moment to land (off this thread; a locked file costs 1 s, no more).
+            await asyncio.to_thread(self.services.store.flush, 1.0)
         await self.note_flareup_pain(result.pain_after, "after")
         next_at = self.next_allowed(routine) if result.completed and self.start_routine_id is None else None
         if await self.push_screen_wait(FinishScreen(routine, result, remind_at=next_at)) == "remind":
@@ -343,10 +366,7 @@ class CoachApp(App[int]):
         store = self.services.store
         if store is None:
             return
-        try:
-            store.record_break(event.answer.value, event.bout_seconds, event.at, event.prompted)
-        except (StoreError, ValueError) as err:
-            self.notify(str(err), title="History", severity="error", markup=False)
+        store.record_break(event.answer.value, event.bout_seconds, event.at, event.prompted)
 
     @work(exclusive=True, group="break-prompt")
     async def show_break_prompt(self, view: SitView) -> None:
@@ -377,16 +397,27 @@ class CoachApp(App[int]):
         """Let closed widgets go (screens.watchers: a Textual leak, #6666)."""
         prune_closed_watchers(self)
 
+    @work(thread=True, exclusive=True, group="routine-folder")
     def check_routine_folder(self) -> None:
         """Reload the library when a file in the user folder was added, changed
-        or removed. A routine being played keeps the Routine it started with."""
+        or removed. A routine being played keeps the Routine it started with.
+
+        In a thread: the scan and the reads are bounded (coach.saferead), but
+        even a bounded wait is never the screen's."""
+        from textual.worker import get_current_worker
+
         seen = folder_signature(self.services.paths.routines_dir)
         if seen == self._routines_seen:
             return
+        library = load_library(self.services.paths.routines_dir)
+        if not get_current_worker().is_cancelled:
+            self.call_from_thread(self._routines_loaded, seen, library)
+
+    def _routines_loaded(self, seen: tuple[tuple[str, int, int], ...], library: Library) -> None:
         self._routines_seen = seen
         old = self.services.library
-        self.services.library = load_library(self.services.paths.routines_dir)
-        for notice in set(self.services.library.notices) - set(old.notices):
+        self.services.library = library
+        for notice in set(library.notices) - set(old.notices):
             self.notify(notice, title="Routines", markup=False)
         from screens.home import HomeScreen
 
@@ -462,7 +493,7 @@ class CoachApp(App[int]):
                 answer = await self.push_screen_wait(FlareUpScreen(self.services.wall(), self.services.tz))
                 if answer is None:
                     return
-                store.start_flareup(answer.started, answer.pain)
+                await asyncio.wrap_future(store.awaited("start_flareup", answer.started, answer.pain))
                 self.notify("Recorded. The Now panel on home says what fits and when.", title="Flare-up",
                             markup=False)
             else:
@@ -473,12 +504,12 @@ class CoachApp(App[int]):
                     return
                 what, pain = update
                 if what == "settled":
-                    store.end_flareup(flare.id)
+                    await asyncio.wrap_future(store.awaited("end_flareup", flare.id))
                     self.set_therapy_reminder(None, None)
                     self.notify("Good to hear. Keep moving and keep up the exercises that helped.",
                                 title="Flare-up settled", markup=False)
                 elif pain is not None:
-                    store.add_flareup_pain(flare.id, pain, "update")
+                    await asyncio.wrap_future(store.awaited("add_flareup_pain", flare.id, pain, "update"))
                     await self.check_pain_rising(flare.id)
         except (StoreError, ValueError) as err:
             self.notify(str(err), title="Flare-up", severity="error", markup=False)
@@ -490,7 +521,7 @@ class CoachApp(App[int]):
         if pain is None or flare is None or self.services.store is None:
             return
         try:
-            self.services.store.add_flareup_pain(flare.id, pain, source)
+            await asyncio.wrap_future(self.services.store.awaited("add_flareup_pain", flare.id, pain, source))
         except (StoreError, ValueError) as err:
             self.notify(str(err), title="History", severity="error", markup=False)
             return
@@ -525,11 +556,7 @@ class CoachApp(App[int]):
         self._reminder = None if routine_id is None or at is None else (routine_id, at)
         value = None if self._reminder is None else json.dumps(
             {"routine": routine_id, "at": at.isoformat(timespec="seconds")})  # type: ignore[union-attr]
-        try:
-            store.set_meta(THERAPY_REMINDER_KEY, value)
-        except StoreError as err:
-            self.notify(str(err), title="History", severity="error", markup=False)
-            return
+        store.set_meta(THERAPY_REMINDER_KEY, value)
         if at is not None and not quiet:
             self.notify(f"I will remind you at {when(at, self.services.wall(), self.services.tz)}.",
                         title="Reminder", markup=False)
@@ -625,15 +652,67 @@ class CoachApp(App[int]):
 
     def watch_theme(self, theme: str) -> None:
         if theme != self._saved_theme and self.is_mounted:
-            if save_theme(self.services.paths.config_file, theme):
+            saved = save_theme(self.services.paths.config_file, theme)
+            if saved:
                 self._saved_theme = theme
+            else:
+                self.notify(saved.reason, title="Settings", severity="warning", markup=False, timeout=12)
+
+    def action_quit(self) -> None:  # type: ignore[override]
+        """ctrl+q: an editor with unsaved changes asks first, as escape does."""
+        self._quit_flow()
+
+    @work(exclusive=True, group="quit")
+    async def _quit_flow(self) -> None:
+        from screens.editor import EditorScreen, UnsavedScreen
+
+        if isinstance(self.screen, UnsavedScreen):
+            return  # the question is already on screen
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, EditorScreen) and not await screen.may_close():
+                return
+        self.exit()
+
+    def _catch_hangup(self) -> None:
+        """The terminal closed (SIGHUP) or Coach was asked to end (SIGTERM):
+        nobody can be asked, so unsaved editor text is kept as a recovery
+        copy, then the app ends normally (the history is flushed)."""
+        import signal
+
+        try:
+            loop = asyncio.get_running_loop()
+            for number in (signal.SIGHUP, signal.SIGTERM):
+                loop.add_signal_handler(number, self._hung_up)
+        except (AttributeError, NotImplementedError, RuntimeError, ValueError):
+            pass  # not the main thread, or no such signals here: nothing to catch
+
+    def _hung_up(self) -> None:
+        from screens.editor import EditorScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, EditorScreen):
+                try:
+                    screen.save_recovery_copy()
+                except OSError:
+                    pass  # nowhere to write it: nothing more can be done without a terminal
+        self.exit(self.exit_code)
 
     def on_unmount(self) -> None:
+        import signal
+
+        try:
+            loop = asyncio.get_running_loop()
+            for number in (signal.SIGHUP, signal.SIGTERM):
+                loop.remove_signal_handler(number)
+        except (AttributeError, NotImplementedError, RuntimeError, ValueError):
+            pass
         if self._away is not None:
             self._away.stop()
-        self.services.sit.close()  # another window or coach watch takes over
+        self.services.sit.close()  # another window or coach watch takes over (releases the lock)
         if self.services.store is not None:
-            self.services.store.close()
+            # Normally done in milliseconds; if another program holds the
+            # lock, the CLI goes on waiting after the screen is gone, and says so.
+            self.services.store.close(timeout=2.0)
 
 
 def _resume_gc() -> None:
@@ -657,14 +736,8 @@ def make_app(
     wall = wall or (lambda: datetime.now().astimezone())
     config = load_config(paths.config_file)
     library = library if library is not None else load_library(paths.routines_dir)
-    store: Store | None = None
-    store_problem = None
-    try:
-        store = open_store(paths.history_file, clock=wall)
-    except StoreError as err:
-        store_problem = f"{err} History is off for this run."
-    except OSError as err:
-        store_problem = f"Cannot open the history at {paths.history_file}: {err.strerror or err}. History is off for this run."
+    # Opened on the history's own thread: a lock held now delays it, no more.
+    store = History(paths.history_file, clock=wall)
     if boottime is None and monotonic is time.monotonic:
         boottime = boot_clock()  # a fake monotonic gets no boot clock: suspend is then not guessed
     holder: list[CoachApp] = []
@@ -672,19 +745,15 @@ def make_app(
     def record(event: BreakEvent) -> None:
         if holder:
             holder[0].record_break(event)
-        elif store is not None:  # before the app exists: taking over at start-up
-            try:
-                store.record_break(event.answer.value, event.bout_seconds, event.at, event.prompted)
-            except (StoreError, ValueError):
-                pass
+        else:  # before the app exists: taking over at start-up (queued, never on a screen)
+            store.record_break(event.answer.value, event.bout_seconds, event.at, event.prompted)
 
     watch_away = monotonic is time.monotonic
     sit = SitClock("app", paths, config.config.sitting, monotonic=monotonic, wall=wall, boottime=boottime,
                    boot_id=boot_id(), record=record,
                    presence=(lambda: None) if watch_away else None)  # None: the sources have not answered yet
     sit.try_to_own()  # now, so leftover sessions are known to be dead (no other owner)
-    services = Services(paths, config, library, store, store_problem, sit.lock, sit, monotonic, wall, tz,
-                        watch_away=watch_away)
+    services = Services(paths, config, library, store, sit.lock, sit, monotonic, wall, tz, watch_away=watch_away)
     app = CoachApp(services, start_routine=start_routine)
     holder.append(app)
     return app

@@ -221,11 +221,33 @@ class EditorScreen(Screen[None]):
 
     @work(exclusive=True, group="editor-leave")
     async def action_leave(self) -> None:
-        if self.modified:
-            answer = await self.app.push_screen_wait(UnsavedScreen())
-            if answer == "keep" or (answer == "save" and not await self.save()):
-                return
-        self.dismiss()
+        if await self.may_close():
+            self.dismiss()
+
+    async def may_close(self) -> bool:
+        """Ask what to do with unsaved changes (leaving, or quitting the app
+        with ctrl+q): True once they are saved or thrown away on purpose."""
+        if not self.modified:
+            return True
+        answer = await self.app.push_screen_wait(UnsavedScreen())
+        if answer == "keep" or (answer == "save" and not await self.save()):
+            return False
+        return True
+
+    def save_recovery_copy(self) -> Path | None:
+        """When Coach must end without asking (the terminal was closed): keep
+        the unsaved text beside the file as ``<name>.recovered-<date>``, which
+        is never read as a routine. None when there was nothing to keep."""
+        if not self.modified:
+            return None
+        from datetime import datetime
+
+        from coach.fileio import atomic_write
+
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        path = self.target.path.with_name(f"{self.target.path.name}.recovered-{stamp}")
+        atomic_write(path, self.text)
+        return path
 
 
 class UnsavedScreen(ModalScreen[str]):

@@ -248,6 +248,10 @@ class HomeScreen(Screen[None]):
             self._start(option_list.get_option_at_index(option_list.highlighted).id)
 
     def _start(self, option_id: str | None) -> None:
+        if self.coach.start_routine_id:
+            # `coach run ROUTINE`: home is only the backdrop while that routine's
+            # cautions come up; an early enter must not start another one.
+            return
         if option_id is None or option_id.startswith(BROKEN_PREFIX):
             self.notify("This routine file has problems; they are listed on the right. Press e to fix them.", severity="warning")
             return

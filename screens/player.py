@@ -144,8 +144,6 @@ class PlayerScreen(Screen[PlayerResult]):
         self.query_one(RoutineProgress).total = max(1, self.timeline.total)
         resume_at = self.resume_record.phase_index if self.resume_record is not None else 0
         self.recorder.begin(self.pain_before, resume_id=self.resume_record.id if self.resume_record else None)
-        if self.recorder.problems:
-            self.notify(self.recorder.problems[-1], title="History", severity="error", markup=False)
         self.player.start(at_phase=resume_at)
         self.sub_title = self.routine.title
         self.refresh_state()
@@ -298,8 +296,6 @@ class PlayerScreen(Screen[PlayerResult]):
         if self.routine.pain_check.after:
             pain_after = await self.app.push_screen_wait(PainCheckScreen(self.routine, before=False))
         self.recorder.finish(state, pain_after=pain_after, stop_reason=stop_reason)
-        if self.recorder.problems:
-            self.notify(self.recorder.problems[-1], title="History", severity="error", markup=False)
         self.dismiss(PlayerResult(
             completed=state.status is Status.FINISHED,
             steps_done=steps_done(self.timeline, state.index),

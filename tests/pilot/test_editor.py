@@ -256,3 +256,75 @@ async def test_home_keeps_the_routine_highlighted_when_a_save_breaks_or_fixes_it
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen.query_one("#routines", OptionList).highlighted_option.id == "physio"
+
+
+async def test_ctrl_q_with_unsaved_text_asks_as_escape_does(build, folder) -> None:
+    # Issue 14: ctrl+q used to quit at once and throw the text away.
+    app = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        editor = await open_editor(app, pilot, "physio")
+        await pilot.press(*"# mine", "enter")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, UnsavedScreen) and app.is_running
+        await pilot.press("ctrl+q")  # again, while asked: still the one question
+        await pilot.pause()
+        assert isinstance(app.screen, UnsavedScreen) and len(app.screen_stack) == 3
+        await pilot.press("escape")  # keep editing
+        await pilot.pause()
+        assert app.screen is editor and app.is_running
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        await pilot.press("s")  # save, then quit
+        await pilot.pause()
+        await pilot.pause()
+    assert not app.is_running
+    assert (folder / "physio.yaml").read_text() == "# mine\n" + PHYSIO
+
+
+async def test_ctrl_q_discard_quits_and_a_saved_editor_quits_at_once(build, folder) -> None:
+    app = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await open_editor(app, pilot, "physio")
+        await pilot.press(*"# gone", "enter", "ctrl+q")
+        await pilot.pause()
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.pause()
+    assert not app.is_running and (folder / "physio.yaml").read_text() == PHYSIO
+    app = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await open_editor(app, pilot, "physio")
+        await pilot.press("ctrl+q")  # nothing changed: no question
+        await pilot.pause()
+    assert not app.is_running
+
+
+async def test_a_hangup_keeps_unsaved_text_as_a_recovery_copy(build, folder) -> None:
+    app = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await open_editor(app, pilot, "physio")
+        await pilot.press(*"# not saved yet", "enter")
+        app._hung_up()  # what SIGHUP calls: the terminal is gone, nobody can be asked
+        await pilot.pause()
+    assert not app.is_running
+    (copy,) = folder.glob("physio.yaml.recovered-*")
+    assert copy.read_text() == "# not saved yet\n" + PHYSIO
+    assert (folder / "physio.yaml").read_text() == PHYSIO
+    from coach.library import load_library
+
+    assert load_library(folder).get("physio").ok  # the copy is never read as a routine
+
+
+async def test_ctrl_c_in_the_editor_never_loses_the_text(build, folder) -> None:
+    app = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        editor = await open_editor(app, pilot, "physio")
+        await pilot.press(*"# mine", "enter", "ctrl+c")
+        await pilot.pause()
+        assert app.is_running and app.screen is editor and editor.text.startswith("# mine\n")

@@ -198,6 +198,7 @@ async def test_the_next_cold_pack_reminder_is_opt_in(start, wall, clock) -> None
         await pilot.press("r")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
+        assert app.services.store.flush(5)  # writes are queued (coach.history)
         assert app.services.store.get_meta(THERAPY_REMINDER_KEY) == (
             '{"routine": "cold-test", "at": "2026-11-20T17:00:00+00:00"}')
 
@@ -214,6 +215,7 @@ async def test_the_next_cold_pack_reminder_is_opt_in(start, wall, clock) -> None
         await pilot.pause()
         await pilot.pause()
         assert isinstance(app.screen, BeforeStartScreen)
+        assert app.services.store.flush(5)  # writes are queued (coach.history)
         assert app.services.store.get_meta(THERAPY_REMINDER_KEY) is None
 
 
@@ -249,6 +251,7 @@ async def test_a_reminder_for_a_routine_done_meanwhile_moves_on_and_never_joins_
         app.sit_poll()
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)  # not allowed yet: the reminder moved to 18:00
+        assert app.services.store.flush(5)  # writes are queued (coach.history)
         assert app.services.store.get_meta(THERAPY_REMINDER_KEY) == (
             '{"routine": "cold-test", "at": "2026-11-20T18:00:00+00:00"}')
 

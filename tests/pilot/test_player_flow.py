@@ -183,6 +183,7 @@ async def test_corrupt_history_is_moved_aside_and_the_app_starts(coach_home: Pat
     (coach_home / "history.sqlite3").write_bytes(b"this is not a database" * 100)
     app = make_app(resolve_paths(), monotonic=clock, wall=fixed_wall)
     async with app.run_test(size=SIZE) as pilot:
+        assert app.services.store.flush(5)  # the history is opened by its writer thread
         await pilot.pause()
         messages = [n.message for n in app._notifications]
         assert any("moved to" in m and "Nothing was deleted" in m for m in messages)

@@ -76,3 +76,25 @@ async def test_a_routine_being_played_is_not_disturbed(build, coach_home, clock)
         (folder / "mine.yaml").unlink()
         await wait_for(pilot, lambda: app.services.library.get("mine") is None)
         assert app.screen is player and player.routine.title == "Mine"
+
+
+async def test_a_fifo_dropped_in_the_folder_never_freezes_the_app(build, coach_home) -> None:
+    # The poll used to open it and wait for a writer forever (issue 14).
+    import os
+    import time
+
+    folder = resolve_paths().routines_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    app = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        os.mkfifo(folder / "pipe.yaml")
+        (folder / "zero.yaml").symlink_to("/dev/zero")
+        started = time.monotonic()
+        await wait_for(pilot, lambda: any("pipe.yaml" in t for t in titles(app))
+                       and any("zero.yaml" in t for t in titles(app)))
+        assert time.monotonic() - started < 3 * ROUTINE_POLL_SECONDS
+        pipe = app.services.library.get("pipe")
+        assert pipe is not None and "named pipe" in pipe.problems[0].message
+        await pilot.press("down")  # still answering keys
+        await pilot.pause()

@@ -177,10 +177,11 @@ def test_edit_errors_are_one_line(capsys, coach_home, monkeypatch) -> None:
 def test_editor_choice_and_line_arguments(monkeypatch) -> None:
     assert find_editor({"VISUAL": "code -w", "EDITOR": "nano"}).argv == ("code", "-w")
     assert find_editor({"EDITOR": "nano"}).argv == ("nano",)
-    assert Editor(("nano",)).command(Path("r.yaml"), 7) == ["nano", "+7", "r.yaml"]
-    assert Editor(("code", "-w")).command(Path("r.yaml"), 7) == ["code", "-w", "--goto", "r.yaml:7"]
-    assert Editor(("gedit",)).command(Path("r.yaml"), 7) == ["gedit", "r.yaml"]
-    assert Editor(("/usr/bin/vim",)).command(Path("r.yaml")) == ["/usr/bin/vim", "r.yaml"]
+    monkeypatch.chdir("/tmp")
+    assert Editor(("nano",)).command(Path("r.yaml"), 7) == ["nano", "+7", "/tmp/r.yaml"]
+    assert Editor(("code", "-w")).command(Path("r.yaml"), 7) == ["code", "-w", "--goto", "/tmp/r.yaml:7"]
+    assert Editor(("gedit",)).command(Path("r.yaml"), 7) == ["gedit", "/tmp/r.yaml"]
+    assert Editor(("/usr/bin/vim",)).command(Path("/x/r.yaml")) == ["/usr/bin/vim", "/x/r.yaml"]
 
 
 # --- the app editor's target (coach.authoring.EditTarget) -----------------------

@@ -33,10 +33,22 @@ def test_mistakes_are_located_and_defaults_used(tmp_path: Path) -> None:
     path.write_text("cues:\n  bell: yes\n  voise: true\nsides:\n  first: up\ncolour: red\n")
     loaded = load_config(path)
     assert loaded.config == Config()
-    assert f"{path}:2:9: cues.bell: expected true or false" in loaded.problems
-    assert any("3:3: cues.voise: unknown field 'voise'; did you mean 'voice'?" in p for p in loaded.problems)
-    assert f"{path}:5:10: sides.first: expected left or right" in loaded.problems
-    assert any(":6:1: colour:" in p for p in loaded.problems)
+    assert f"{path}:2:9: cues.bell: expected true or false; its default is used" in loaded.problems
+    assert f"{path}:3:3: cues.voise: unknown field 'voise'; did you mean 'voice'?; ignored" in loaded.problems
+    assert f"{path}:5:10: sides.first: expected left or right; its default is used" in loaded.problems
+    assert any(":6:1: colour:" in p and p.endswith("; ignored") for p in loaded.problems)
+
+
+def test_one_mistake_keeps_the_other_settings_as_the_message_and_readme_say(tmp_path: Path) -> None:
+    # Decided in issue 14: the valid settings are used, the wrong one takes its default.
+    path = tmp_path / "config.yaml"
+    path.write_text("theme: nord\ncues:\n  bell: maybe\n  voice: true\nsitting:\n  limit: 45m\n")
+    loaded = load_config(path)
+    assert (loaded.config.theme, loaded.config.bell, loaded.config.voice, loaded.config.sitting.limit) == (
+        "nord", True, True, 45 * 60)
+    assert loaded.problems == (f"{path}:3:9: cues.bell: expected true or false; its default is used",)
+    readme = " ".join((Path(__file__).resolve().parents[2] / "README.md").read_text().split())
+    assert ("the settings without a mistake are used, and each setting with one takes its default" in readme)
 
 
 def test_unreadable_yaml_is_one_message(tmp_path: Path) -> None:
@@ -66,7 +78,10 @@ def test_save_theme_creates_the_template(tmp_path: Path) -> None:
 def test_save_theme_leaves_a_broken_file_alone(tmp_path: Path) -> None:
     path = tmp_path / "config.yaml"
     path.write_text("cues: {bell: maybe}\n")
-    assert not save_theme(path, "nord")
+    saved = save_theme(path, "nord")
+    assert not saved
+    assert saved.reason == ("the theme is used now but not saved, because config.yaml has a mistake to fix first:"
+                            f" {path}:1:14: cues.bell: expected true or false")
     assert path.read_text() == "cues: {bell: maybe}\n"
 
 
@@ -114,7 +129,8 @@ def test_away_mistakes_are_located(tmp_path: Path) -> None:
     path.write_text("sitting:\n  away_after: 5s\n  away_sources: [tmux, webcam]\n")
     loaded = load_config(path)
     assert loaded.problems == (
-        f"{path}:2:15: sitting.away_after: expected 0 (off) or 10s to 4h",
-        f"{path}:3:17: sitting.away_sources: expected a list of: tmux, terminals, logind, gnome, screensaver, x11, macos",
+        f"{path}:2:15: sitting.away_after: expected 0 (off) or 10s to 4h; its default is used",
+        f"{path}:3:17: sitting.away_sources: expected a list of: tmux, terminals, logind, gnome, screensaver, x11, "
+        "macos; its default is used",
     )
     assert loaded.config.sitting.away_after == 300

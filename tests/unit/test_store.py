@@ -404,9 +404,10 @@ def test_foreign_database_is_not_overwritten(db_path: Path, clock: FakeClock) ->
     conn = raw(db_path)
     conn.execute("CREATE TABLE sessions (x)")
     conn.close()
-    with pytest.raises(StoreError, match="already exists"):
+    before = db_path.read_bytes()
+    with pytest.raises(StoreError, match="is not a Coach history but another program's SQLite database"):
         open_store(db_path, clock=clock)
-    assert user_version(db_path) == 0
+    assert user_version(db_path) == 0 and db_path.read_bytes() == before
     assert sorted(p.name for p in db_path.parent.iterdir() if "broken" in p.name) == []
 
 

@@ -1,0 +1,235 @@
+"""The history's background writer (coach.history): in order, never on the
+caller's thread, retried while another program holds the lock, flushed at
+the end, and whole after kill -9."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from coach.history import History, after
+from coach.store import MIGRATIONS, StoreError, open_store
+
+NOW = datetime(2026, 11, 20, 15, 0, tzinfo=timezone.utc)
+
+
+def clock() -> datetime:
+    return NOW
+
+
+class Holder:
+    """Another process's connection holding the write lock (as `sqlite3` in a
+    shell or a backup would), in this process for simplicity: SQLite's locks
+    are per connection and file lock, so it is the same to the writer."""
+
+    def __init__(self, path: Path) -> None:
+        self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def release(self) -> None:
+        self.db.execute("COMMIT")
+        self.db.close()
+
+
+def fresh(tmp_path: Path) -> Path:
+    path = tmp_path / "history.sqlite3"
+    open_store(path, clock=clock).close()
+    return path
+
+
+def test_writes_return_at_once_and_land_in_order(tmp_path: Path) -> None:
+    history = History(fresh(tmp_path), clock)
+    started = time.monotonic()
+    session = history.start_session("desk-break", "Desk break", 3)
+    for step in range(1, 4):
+        history.submit(lambda store, s=step: store.update_session(after(session), steps_done=s,
+                                                                   active_seconds=s * 10, phase_index=s))
+    history.submit(lambda store: store.finish_session(after(session), outcome="completed", steps_done=3,
+                                                      active_seconds=30, phase_index=3))
+    assert time.monotonic() - started < 0.05
+    assert history.close(timeout=10)
+    with open_store(tmp_path / "history.sqlite3", clock=clock) as store:
+        (row,) = store.recent_sessions()
+    assert (row.outcome, row.steps_done, row.active_seconds) == ("completed", 3, 30)
+
+
+def test_a_held_lock_delays_writes_and_loses_none(tmp_path: Path) -> None:
+    path = fresh(tmp_path)
+    said: list[str] = []
+    history = History(path, clock)
+    history.listen(said.append)
+    assert history.flush(5)
+    holder = Holder(path)
+    try:
+        started = time.monotonic()
+        session = history.start_session("desk-break", "Desk break", 1)
+        history.submit(lambda store: store.finish_session(after(session), outcome="completed", steps_done=1,
+                                                          active_seconds=60, phase_index=1))
+        assert time.monotonic() - started < 0.05  # the caller never waits
+        time.sleep(1.5)
+        assert not session.done() and history.pending == 2
+        assert any("another program has the history file locked" in m for m in said)
+        # reads still answer while the lock is held (WAL), quickly
+        read_started = time.monotonic()
+        assert history.recent_sessions() == []
+        assert time.monotonic() - read_started < 0.5
+    finally:
+        holder.release()
+    assert history.close(timeout=10)
+    with open_store(path, clock=clock) as store:
+        (row,) = store.recent_sessions()
+    assert row.outcome == "completed" and row.active_seconds == 60
+
+
+def test_a_lock_at_start_up_delays_history_and_never_turns_it_off(tmp_path: Path) -> None:
+    path = fresh(tmp_path)
+    holder = Holder(path)
+    said: list[str] = []
+    history = History(path, clock)
+    history.listen(said.append)
+    history.set_meta("red_flags_confirmed_utc", "2026-11-20T15:00:00+00:00")
+    time.sleep(1.0)
+    assert history.off_reason is None
+    holder.release()
+    assert history.close(timeout=10)
+    with open_store(path, clock=clock) as store:
+        assert store.get_meta("red_flags_confirmed_utc") == "2026-11-20T15:00:00+00:00"
+    assert not any("off for this run" in m for m in said)
+
+
+def test_a_lock_on_a_history_that_needs_migrating_is_waited_out(tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite3"
+    with sqlite3.connect(path) as db:  # an old history: schema 1
+        db.execute("PRAGMA journal_mode=WAL")
+        for statement in MIGRATIONS[0]:
+            db.execute(statement)
+        db.execute("PRAGMA user_version = 1")
+    holder = Holder(path)
+    history = History(path, clock)
+    history.record_break("taken", 1800, NOW, True)
+    time.sleep(1.0)
+    assert history.off_reason is None and history.pending == 2
+    holder.release()
+    assert history.close(timeout=10)
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+        assert db.execute("SELECT answer FROM breaks").fetchall() == [("taken",)]
+
+
+def test_close_says_why_it_waits(tmp_path: Path) -> None:
+    path = fresh(tmp_path)
+    history = History(path, clock)
+    assert history.flush(5)
+    holder = Holder(path)
+    told: list[str] = []
+    history.record_break("skipped", 600, NOW, True)
+    threading.Timer(1.5, holder.release).start()
+    assert history.close(waiting=told.append)
+    assert len(told) == 1 and "locked" in told[0]
+    with open_store(path, clock=clock) as store:
+        assert [b.answer for b in store.iter_breaks()] == ["skipped"]
+
+
+def test_a_newer_history_is_refused_untouched(tmp_path: Path) -> None:
+    path = fresh(tmp_path)
+    with sqlite3.connect(path) as db:
+        db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    said: list[str] = []
+    history = History(path, clock)
+    history.listen(said.append)
+    future = history.record_break("taken", 60, NOW, True)
+    with pytest.raises(StoreError):
+        future.result(5)
+    history.close(timeout=5)
+    assert any("newer version of Coach" in m and "History is off for this run" in m for m in said)
+    with pytest.raises(StoreError):
+        history.get_meta("x")
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+
+
+def test_a_bad_write_is_said_and_the_next_ones_still_land(tmp_path: Path) -> None:
+    history = History(fresh(tmp_path), clock)
+    said: list[str] = []
+    history.listen(said.append)
+    bad = history.record_break("sleeping", 1, NOW, True)
+    good = history.record_break("taken", 1, NOW, True)
+    with pytest.raises(ValueError):
+        bad.result(5)
+    assert good.result(5) > 0
+    history.close(timeout=5)
+    assert said == ["answer must be one of ('taken', 'snoozed', 'skipped', 'already', 'missed', 'natural', 'gap'),"
+                    " not 'sleeping'"]
+
+
+# --- kill -9 in the middle of writes, 20 times ----------------------------------
+
+WRITER = textwrap.dedent("""\
+    import sys
+    from datetime import datetime, timezone
+    from pathlib import Path
+    from coach.history import History, after
+
+    history = History(Path(sys.argv[1]))
+    n = 0
+    while True:
+        n += 1
+        session = history.start_session("many", f"Round {n}", 30)
+        for step in range(1, 31):
+            history.submit(lambda s, k=step: s.update_session(after(session), steps_done=k, active_seconds=k,
+                                                              phase_index=k))
+        done = history.submit(lambda s: s.finish_session(after(session), outcome="completed", steps_done=30,
+                                                         active_seconds=30, phase_index=30))
+        history.record_break("taken", n, datetime.now(timezone.utc), True)
+        done.result()
+        # only now is it acknowledged: the parent expects every id it read to be whole
+        print(session.result(), flush=True)
+""")
+
+
+def test_kill_9_during_writes_twenty_times_loses_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite3"
+    script = tmp_path / "writer.py"
+    script.write_text(WRITER)
+    rng = random.Random(14)
+    acknowledged: list[int] = []
+    for round_number in range(20):
+        proc = subprocess.Popen([sys.executable, str(script), str(path)], stdout=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 10
+        first = proc.stdout.readline()  # type: ignore[union-attr]
+        assert first.strip().isdigit() and time.monotonic() < deadline
+        acknowledged.append(int(first))
+        time.sleep(rng.uniform(0.0, 0.3))
+        os.kill(proc.pid, signal.SIGKILL)
+        rest, _ = proc.communicate()
+        acknowledged.extend(int(line) for line in rest.split())
+        with sqlite3.connect(path) as db:
+            assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok", f"round {round_number}"
+            marks = ",".join("?" * len(acknowledged))
+            whole = db.execute(f"SELECT count(*) FROM sessions WHERE id IN ({marks}) AND outcome = 'completed'"
+                               " AND steps_done = 30", acknowledged).fetchone()[0]
+        assert whole == len(acknowledged), f"round {round_number}: an acknowledged session was lost"
+    assert len(acknowledged) >= 20
+
+
+def test_a_write_the_caller_waits_for_is_not_said_twice(tmp_path: Path) -> None:
+    history = History(fresh(tmp_path), clock)
+    said: list[str] = []
+    history.listen(said.append)
+    future = history.awaited("start_flareup", NOW.replace(year=2027), 5)  # in the future: refused
+    with pytest.raises(ValueError, match="cannot start in the future"):
+        future.result(5)
+    history.close(timeout=5)
+    assert said == []
