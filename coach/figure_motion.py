@@ -38,10 +38,12 @@ class FigureFrame:
     mirrored: bool  # the right side: drawn from the other side
     moving: bool  # whether the frame will change without a key being pressed
 
-    @property
-    def descriptions(self) -> tuple[str, ...]:
-        """The poses' one-line descriptions, without repeats."""
-        return tuple(dict.fromkeys(p.description for p in self.poses))
+
+
+def figure_caption(poses: tuple[Pose, ...]) -> str:
+    """The line shown under a figure (or instead of it): the description of the
+    position it goes to, the last pose (the instructions tell how to start)."""
+    return poses[-1].description if poses else ""
 
 
 def step_poses(routine: Routine, step: Step) -> tuple[Pose, ...]:

@@ -27,7 +27,7 @@ from coach.yamlsafe import Mark, Node, YamlProblem, load_yaml
 
 FRAME_WIDTH = 60
 FRAME_HEIGHT = 40
-HEAD_RADIUS = 3.0
+HEAD_RADIUS = 2.5
 MAX_POSES = 60  # in one routine file
 MAX_PROPS = 8
 MAX_DESCRIPTION = 120
@@ -148,12 +148,12 @@ class PoseChecker:
                 self.report(mark, where, f"'{name}' is a built-in pose; give yours another name")
                 continue
             try:
-                result.append(self.pose(pose_node, where, name, mark.line))
+                result.append(self.pose(pose_node, where, name, mark))
             except _Skip:
                 continue
         return tuple(result)
 
-    def pose(self, node: Node, field: str, name: str, line: int) -> Pose:
+    def pose(self, node: Node, field: str, name: str, name_mark: Mark) -> Pose:
         if not isinstance(node.value, dict):
             raise self.fail(node, field, "expected a pose (description, joints, props)")
         before = self.count
@@ -163,13 +163,13 @@ class PoseChecker:
                 self.report(mark, f"{field}.{key}", f"unknown field '{key}'{did_you_mean(key, POSE_KEYS)}")
         for key in ("description", "joints"):
             if key not in keys:
-                self.report(node.mark, field, f"missing required field '{key}'")
+                self.report(name_mark, field, f"missing required field '{key}'")
         description = self._description(keys["description"], f"{field}.description") if "description" in keys else ""
-        joints = self._joints(keys["joints"], f"{field}.joints") if "joints" in keys else {}
+        joints = self._joints(keys["joints"], f"{field}.joints", node.key_marks.get("joints")) if "joints" in keys else {}
         props = self._props(keys["props"], f"{field}.props") if "props" in keys else ()
         if self.count > before:
             raise _Skip()
-        return Pose(name, description, complete_joints(joints), props, line)
+        return Pose(name, description, complete_joints(joints), props, name_mark.line)
 
     def _description(self, node: Node, field: str) -> str:
         value = node.value
@@ -183,7 +183,7 @@ class PoseChecker:
             self.report(node.mark, field, f"too long ({len(value)} characters); at most {MAX_DESCRIPTION}")
         return value
 
-    def _joints(self, node: Node, field: str) -> dict[str, Point]:
+    def _joints(self, node: Node, field: str, key_mark: Mark | None = None) -> dict[str, Point]:
         if not isinstance(node.value, dict):
             self.report(node.mark, field, "expected a mapping of joint names to [x, y]")
             return {}
@@ -197,7 +197,7 @@ class PoseChecker:
                 result[name] = point
         missing = [j for j in JOINTS if j not in node.value]
         if missing:
-            self.report(node.mark, field, f"missing joint{'s' if len(missing) > 1 else ''}: {', '.join(missing)}")
+            self.report(key_mark or node.mark, field, f"missing joint{'s' if len(missing) > 1 else ''}: {', '.join(missing)}")
         return result
 
     def _point(self, node: Node, field: str, *, low: Point = (0, 0), high: Point = (FRAME_WIDTH, FRAME_HEIGHT),

@@ -18,7 +18,7 @@ from textual.widgets import Digits, Footer, Header, Static
 
 from coach.durations import format_clock, format_duration
 from coach.engine import Beat, Player, PlayerState, Status, steps_done
-from coach.figure_motion import step_poses
+from coach.figure_motion import figure_caption, step_poses
 from coach.model import Routine
 from coach.recorder import SessionRecorder
 from coach.safety import PAIN_STOP_REASONS
@@ -136,9 +136,9 @@ class PlayerScreen(Screen[PlayerResult]):
                     yield Static(id="phase-counts")
                     yield Digits("0:00", id="countdown")
                     yield Static(id="beat")
-                    yield Static(id="figure-text")
                     with VerticalScroll(id="instructions-box"):
                         yield Static(id="instructions")
+                        yield Static(id="figure-text")  # the figure in words, when it is left out
                 yield FigurePanel(animate=self._figures_move, id="figure-panel")
             yield Static(id="cue")
             yield RoutineProgress(id="routine-progress")
@@ -215,7 +215,7 @@ class PlayerScreen(Screen[PlayerResult]):
         poses = step_poses(self.routine, step)
         self.query_one(FigurePanel).follow(poses, self.player.state)
         # Where there is no room for the figure (or no pictures), its description says it in words.
-        described = " / ".join(dict.fromkeys(p.description for p in poses))
+        described = figure_caption(poses)
         self.query_one("#figure-text", Static).update(literal(described))
         self.query_one("#figure-text", Static).set_class(not described, "empty")
         blocks = [literal(line) for line in step.instructions]

@@ -21,14 +21,14 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from coach.engine import PlayerState
-from coach.figure_motion import FRAME_RATE, FigureFrame, frame_at
+from coach.figure_motion import FRAME_RATE, FigureFrame, figure_caption, frame_at
 from coach.figure_render import EMPTY, FIGURE, figure_box, mirror, render_movement
 from coach.poses import Pose
 from screens.text import literal
 
 FIGURE_STYLE = "$text-accent"
 PROP_STYLE = "$text-muted"
-CAPTION_ROWS = 4  # at most, under the drawing
+CAPTION_ROWS = 5  # kept free under the drawing for its caption (3 lines and a gap)
 
 
 def grid_content(frame: FigureFrame, width: int, height: int) -> Content:
@@ -103,8 +103,7 @@ class FigurePanel(Vertical):
         self._state = state
         if poses != self._poses:
             self._poses = poses
-            caption = Content("\n").join(literal(d) for d in dict.fromkeys(p.description for p in poses))
-            self.query_one("#figure-caption", Static).update(caption)
+            self.query_one("#figure-caption", Static).update(literal(figure_caption(poses)))
         self.set_class(not poses, "empty")
         self.update_frame(state())
 
@@ -130,6 +129,5 @@ class FigurePanel(Vertical):
             self._ticker.pause()
         self._poses = poses
         self.set_class(not poses, "empty")
-        caption = Content("\n").join(literal(d) for d in dict.fromkeys(p.description for p in poses))
-        self.query_one("#figure-caption", Static).update(caption)
+        self.query_one("#figure-caption", Static).update(literal(figure_caption(poses)))
         self.query_one(FigureCanvas).show(FigureFrame(poses, 1.0, False, False) if poses else None)
