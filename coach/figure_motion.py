@@ -9,9 +9,11 @@ between its two poses at a steady walking pace. Everything here is a pure
 function of the phase and the seconds into it, which come from the engine's
 clock, so frames are pinned in tests with a fake clock.
 
-Frames are quantised (``STEPS`` positions between the poses) and a screen
-asks again at most ``FRAME_RATE`` times a second, and only while
-:attr:`FigureFrame.moving` is true.
+Frames are quantised (``STEPS`` positions between the poses) and change only
+on a grid of ``1 / FRAME_RATE`` seconds of the phase, so a screen asks again
+at most ``FRAME_RATE`` times a second, only while :attr:`FigureFrame.moving`
+is true, and every other frame falls on the moment the countdown changes
+anyway (one screen update serves both).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from coach.model import Routine, Step
 from coach.poses import Pose, figure_poses
 from coach.timeline import PhaseKind, TimelinePhase
 
-FRAME_RATE = 4  # frames a second, at most, while a figure moves
+FRAME_RATE = 2  # frames a second, at most, while a figure moves
 STEPS = 6  # positions between the two poses of a movement
 MOVE_IN = 1.5  # seconds a held stretch takes to move into position
 SWING_PERIOD = 2.0  # seconds for a timed step to swing there and back (two walking steps)
@@ -115,6 +117,13 @@ def movement_at(phase: TimelinePhase, elapsed: float, animate: bool) -> tuple[fl
     return 0.0, False
 
 
+def next_frame_in(elapsed: float) -> float:
+    """Seconds from ``elapsed`` (into a phase) to the next frame of a moving figure."""
+    step = 1 / FRAME_RATE
+    left = step - (elapsed % step)
+    return left if left > 1e-6 else step
+
+
 def frame_at(poses: tuple[Pose, ...], state: PlayerState, animate: bool = True) -> FigureFrame | None:
     """The frame of ``poses`` to show for the player's state, or None without a figure."""
     phase = state.phase
@@ -123,6 +132,8 @@ def frame_at(poses: tuple[Pose, ...], state: PlayerState, animate: bool = True) 
     mirrored = phase.side == "right"
     if len(poses) == 1:
         return FigureFrame(poses, 0.0, mirrored, False)
+    # Frames fall on the 1 / FRAME_RATE grid of the phase's time, whenever they are asked for.
     # Paused or waiting, the engine's elapsed time stands still, and so does the frame.
-    t, moving = movement_at(phase, state.elapsed, animate)
+    elapsed = state.elapsed - (state.elapsed % (1 / FRAME_RATE)) if animate else state.elapsed
+    t, moving = movement_at(phase, elapsed, animate)
     return FigureFrame(poses, t, mirrored, moving and state.status is Status.RUNNING)

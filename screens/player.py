@@ -18,7 +18,7 @@ from textual.widgets import Digits, Footer, Header, Static
 
 from coach.durations import format_clock, format_duration
 from coach.engine import Beat, Player, PlayerState, Status, steps_done
-from coach.figure_motion import figure_caption, step_poses
+from coach.figure_motion import figure_caption, next_frame_in, step_poses
 from coach.model import Routine
 from coach.recorder import SessionRecorder
 from coach.safety import PAIN_STOP_REASONS
@@ -115,6 +115,7 @@ class PlayerScreen(Screen[PlayerResult]):
         self.pain_before = resume.pain_before if resume is not None else pain_before
         self.resume_record = resume
         self._timer: Timer | None = None
+        self._frame_timer: Timer | None = None  # a figure frame between countdown changes
         self._shown_index = -1
         self._shown_reminders = 0
         self._ending = False
@@ -181,6 +182,9 @@ class PlayerScreen(Screen[PlayerResult]):
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
+        if self._frame_timer is not None:
+            self._frame_timer.stop()
+            self._frame_timer = None
         state = self.player.state()
         if state.status is Status.FINISHED:
             self.finish()
@@ -195,6 +199,9 @@ class PlayerScreen(Screen[PlayerResult]):
         self.recorder.observe(state)
         if state.status is Status.RUNNING or state.status is Status.WAITING:
             self._timer = self.set_timer(self._delay_to_next_change(state), self.refresh_state)
+            frame_delay = self._delay_to_next_frame(state)
+            if frame_delay is not None:
+                self._frame_timer = self.set_timer(frame_delay, self._next_frame)
 
     def _delay_to_next_change(self, state: PlayerState) -> float:
         # Wake when the shown second changes (the countdown rounds up), so the
@@ -203,6 +210,21 @@ class PlayerScreen(Screen[PlayerResult]):
             return 1.0
         fraction = state.remaining - math.floor(state.remaining)
         return min(1.0, max(0.02, fraction + 0.005 if fraction > 0.001 else 1.0))
+
+    def _delay_to_next_frame(self, state: PlayerState) -> float | None:
+        """While the figure moves, when its next frame is due, if that comes
+        before the countdown's next change (which shows the frame too)."""
+        if state.status is not Status.RUNNING or not self.query_one(FigurePanel).moving:
+            return None
+        delay = next_frame_in(state.elapsed) + 0.005
+        return delay if delay < self._delay_to_next_change(state) - 0.01 else None
+
+    def _next_frame(self) -> None:
+        """A frame of the moving figure between two countdown changes: only the figure is redrawn."""
+        self._frame_timer = None
+        state = self.player.state()
+        if state.index == self._shown_index and state.status is Status.RUNNING:
+            self.query_one(FigurePanel).update_frame(state)
 
     def _phase_changed(self, state: PlayerState) -> None:
         self._shown_index = state.index
@@ -213,7 +235,7 @@ class PlayerScreen(Screen[PlayerResult]):
         self._cue(spoken(phase))
         step = phase.step
         poses = step_poses(self.routine, step)
-        self.query_one(FigurePanel).follow(poses, self.player.state)
+        self.query_one(FigurePanel).follow(poses, state)
         # Where there is no room for the figure (or no pictures), its description says it in words.
         described = figure_caption(poses)
         self.query_one("#figure-text", Static).update(literal(described))
@@ -344,3 +366,5 @@ class PlayerScreen(Screen[PlayerResult]):
     def on_unmount(self) -> None:
         if self._timer is not None:
             self._timer.stop()
+        if self._frame_timer is not None:
+            self._frame_timer.stop()

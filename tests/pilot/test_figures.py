@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Static, TextArea
 
 from coach.figure_render import render_movement
@@ -49,17 +50,21 @@ async def test_the_player_shows_the_step_s_figure_and_moves_it_with_the_count(bu
         caption = str(screen.query_one("#figure-caption", Static).render())
         assert "Hips lifted until shoulders, hips and knees make a line" in caption
         assert "\u2800" < canvas_text(screen).strip()[:1] <= "\u28ff"  # braille drawn
-        assert canvas.frame.t == 0.0 and canvas.frame.moving
-        assert panel._ticker is not None and panel._ticker._active.is_set()  # frames while it moves
+        assert canvas.frame.t == 0.0 and panel.moving
+        # While it moves, the player wakes for the next frame, half a second on (FRAME_RATE).
+        await tick(pilot, clock, 0.25)
+        state = screen.player.state()
+        assert screen._delay_to_next_frame(state) == pytest.approx(0.255)  # the countdown: 0.755
+        assert screen._delay_to_next_change(state) == pytest.approx(0.755)
         start = canvas_text(screen)
-        await tick(pilot, clock, 1.0)
+        await tick(pilot, clock, 0.75)
         assert 0 < canvas.frame.t < 1 and canvas_text(screen) != start
-        await tick(pilot, clock, 2.0)  # the hold: up and still, no frame timer
-        assert canvas.frame.t == 1.0 and not canvas.frame.moving
-        assert not panel._ticker._active.is_set()
+        await tick(pilot, clock, 1.25)  # the hold: up and still, woken only for the countdown
+        assert canvas.frame.t == 1.0 and not panel.moving
+        assert screen._delay_to_next_frame(screen.player.state()) is None
         await pilot.press("space")  # paused: still
         await pilot.pause()
-        assert not canvas.frame.moving and not panel._ticker._active.is_set()
+        assert not panel.moving
 
 
 async def test_animations_off_keep_the_figure_still(build, clock) -> None:
@@ -71,8 +76,7 @@ async def test_animations_off_keep_the_figure_still(build, clock) -> None:
         canvas = screen.query_one(FigureCanvas)
         panel = screen.query_one(FigurePanel)
         for _ in range(4):
-            assert canvas.frame.t == 1.0 and not canvas.frame.moving
-            assert not panel._ticker._active.is_set()
+            assert canvas.frame.t == 1.0 and not panel.moving
             await tick(pilot, clock, 0.5)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from coach.engine import Beat, Player, Status
-from coach.figure_motion import FRAME_RATE, STEPS, figure_at_line, frame_at, step_poses
+from coach.figure_motion import FRAME_RATE, STEPS, figure_at_line, frame_at, next_frame_in, step_poses
 from coach.routines import parse_routine
 from coach.timeline import PhaseKind, build_timeline
 
@@ -76,24 +76,31 @@ def frames(routine, player, clock, seconds: float, every: float = 0.25, animate:
 
 def test_a_rep_moves_up_holds_still_and_comes_back_down(played) -> None:
     routine, player, clock = played
-    # Pace 3s around a 3s hold: 2s moving up, 3s holding, 1s coming down (the engine's split).
-    seen = frames(routine, player, clock, 6.0, every=0.25)
-    ts = [t for t, _, _ in seen]
-    assert ts == [0.0, 0.0, 1 / 6, 2 / 6, 3 / 6, 4 / 6, 5 / 6, 1.0,   # moving into position
-                  1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0,  # the 3s hold
-                  1.0, 5 / 6, 3 / 6, 1 / 6]                        # coming back down
-    moving = [m for _, m, _ in seen]
-    assert moving[:8] == [True] * 8 and moving[8:20] == [False] * 12 and moving[20:] == [True] * 4
+    # Pace 3s around a 3s hold: 2s moving up, 3s holding, 1s coming down (the engine's split),
+    # a frame every half second of the phase.
+    seen = frames(routine, player, clock, 6.0, every=0.5)
+    assert [t for t, _, _ in seen] == [0.0, 1 / 6, 3 / 6, 5 / 6,  # moving into position
+                                       1.0, 1.0, 1.0, 1.0, 1.0, 1.0,  # the 3s hold
+                                       1.0, 3 / 6]  # coming back down
+    assert [m for _, m, _ in seen] == [True] * 4 + [False] * 6 + [True] * 2
+
+
+def test_frames_change_only_on_the_half_second_grid(played) -> None:
+    routine, player, clock = played
+    fine = frames(routine, player, clock, 6.0, every=0.125)
+    assert [t for t, _, _ in fine][::4] == [t for t, _, _ in fine][3::4]  # the same between grid points
+    assert next_frame_in(0.0) == 0.5 and next_frame_in(0.2) == pytest.approx(0.3)
+    assert next_frame_in(1.5) == 0.5 and next_frame_in(1.9999999) == pytest.approx(0.5)
 
 
 def test_the_figure_holds_exactly_when_the_engine_says_hold(played) -> None:
     routine, player, clock = played
-    for _ in range(24):
+    for _ in range(48):
         state = player.state()
         frame = frame_at(step_poses(routine, state.phase.step), state)
         if state.beat is Beat.HOLD:
             assert frame.t == 1.0 and not frame.moving
-        clock.now += 0.25
+        clock.now += 0.125
 
 
 def test_rests_between_reps_are_still_in_the_first_pose(played) -> None:
@@ -109,7 +116,7 @@ def test_a_rep_without_a_hold_goes_there_and_back(played) -> None:
     routine, player, clock = played
     player.next()
     ts = [t for t, _, _ in frames(routine, player, clock, 4.0, every=0.5)]
-    assert ts == [0.0, 1 / 6, 3 / 6, 5 / 6, 1.0, 5 / 6, 3 / 6, 1 / 6]
+    assert ts == [0.0, 1 / 6, 3 / 6, 5 / 6, 1.0, 5 / 6, 3 / 6, 1 / 6]  # pace 4s: 2s there, 2s back
 
 
 def test_a_hold_moves_in_then_stays_still_and_the_right_side_is_mirrored(played) -> None:
@@ -166,7 +173,7 @@ def test_animations_off_show_the_position_to_reach_still(played) -> None:
 
 
 def test_a_few_frames_a_second_at_most() -> None:
-    assert 1 <= FRAME_RATE <= 5 and STEPS <= 8
+    assert 1 <= FRAME_RATE <= 4 and STEPS <= 8
 
 
 def test_the_editor_finds_the_figure_of_the_line_under_the_cursor() -> None:
