@@ -74,30 +74,31 @@ class FigureCanvas(Widget):
         width, height = self.size
         if self.frame is None or width < 1 or height < 1:
             return ()
-        figure = self.get_component_rich_style("figure-canvas--figure")
-        prop = self.get_component_rich_style("figure-canvas--prop")
-        key = (self.frame, width, height, figure, prop)
+        base = self.rich_style  # the background and colours around the drawing
+        figure = base + self.get_component_rich_style("figure-canvas--figure", partial=True)
+        prop = base + self.get_component_rich_style("figure-canvas--prop", partial=True)
+        key = (self.frame, width, height, base, figure, prop)
         strips = self._strips.get(key)
         if strips is None:
             if len(self._strips) > 64:  # a new figure or size: the old frames go
                 self._strips.clear()
             grid = render_movement(self.frame.poses, self.frame.t, self.frame.mirrored, width, height)
             strips = self._strips[key] = tuple(
-                Strip(_segments(text, layers, figure, prop), width) for text, layers in zip(grid.lines, grid.layers))
+                Strip(_segments(text, layers, base, figure, prop), width) for text, layers in zip(grid.lines, grid.layers))
         return strips
 
     def render_line(self, y: int) -> Strip:
         strips = self._frame_strips()
-        return strips[y] if y < len(strips) else Strip.blank(self.size.width)
+        return strips[y] if y < len(strips) else Strip.blank(self.size.width, self.rich_style)
 
 
-def _segments(text: str, layers: str, figure: Style, prop: Style) -> list[Segment]:
+def _segments(text: str, layers: str, base: Style, figure: Style, prop: Style) -> list[Segment]:
     segments = []
     start = 0
     for end in range(1, len(text) + 1):
         if end == len(text) or layers[end] != layers[start]:
             kind = layers[start]
-            style = figure if kind == FIGURE else prop if kind != EMPTY else None
+            style = figure if kind == FIGURE else prop if kind != EMPTY else base
             segments.append(Segment(text[start:end], style))
             start = end
     return segments
@@ -107,7 +108,7 @@ class FigurePanel(Vertical):
     """A step's figure with its description; follows the player's state."""
 
     def __init__(self, *, animate: Callable[[], bool], id: str | None = None) -> None:  # noqa: A002
-        super().__init__(id=id)
+        super().__init__(id=id, classes="empty")  # nothing to show until a figure comes
         self._animate = animate
         self._poses: tuple[Pose, ...] = ()
 
