@@ -1,7 +1,7 @@
 """Where someone is in a flare-up, and which routines fit now (no Textual).
 
 A flare-up starts when the back goes into spasm (the user says when) and lasts
-until they say it has settled. The seeds are about time: cold in the first two
+until they say it has settled. The articles are about time: cold in the first two
 days, heat after, gentle movement throughout, rest positions only as short
 breaks. A routine's ``use_when`` (phases, ``since_onset``) and ``frequency``
 (``times_per_day``, ``min_gap``) say where in that time it fits; this module
@@ -19,6 +19,12 @@ The rules
   desk break); ``times_per_day`` counts per local calendar day (a new day
   starts at midnight); ``min_gap`` is from the start of the last counted
   session to the start of the next (README, "Writing routines").
+- Cold and heat are counted per modality, whichever routine applied them
+  (:mod:`coach.skin`): after any cold, no cold routine until the off-time the
+  last one asked for has passed since it *ended*; at most four a day in all.
+  The same for heat.
+- A routine with no ``use_when`` at all has no flare-up rules: it is shown
+  with its own mark, never as if it fitted now.
 """
 
 from __future__ import annotations
@@ -29,10 +35,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from enum import Enum
 
-from coach.model import Category, Phase, Routine
+from coach.model import Category, Modality, Phase, Routine, UseWhen
 from coach.sitting import SitSettings
+from coach.skin import MAX_A_DAY, MIN_OFF_TIME, NAMES as SKIN_NAMES, off_time, skin_modalities
 
-#: The acute phase: the first two days (seeds 000 and 003: ice for 48-72 h).
+#: The acute phase: the first two days ("Muscle Spasm in Back - How to Stop It": ice for the
+#: first two days, then heat).
 ACUTE_SECONDS = 48 * 3600
 #: A session counts for frequency when completed or at least this long.
 COUNTS_SECONDS = SitSettings.min_routine_break
@@ -49,21 +57,37 @@ class Fit(str, Enum):
 
     NOW = "now"  # fits, and its frequency allows it now
     LATER = "later"  # fits later: its phase, since_onset, gap or daily limit
+    NO_RULES = "no-rules"  # a routine that says nothing about flare-ups (no use_when)
     OVER = "over"  # its time in this flare-up has passed
     NOT_FOR_FLARE = "not-for-flare"  # only for prevention or long-term stiffness
 
 
 @dataclass(frozen=True)
 class Done:
-    """A session of a routine, as the frequency rules see it."""
+    """A session of a routine, as the frequency and skin rules see it."""
 
     routine_id: str
     started: datetime  # aware
     counts: bool  # completed, or at least COUNTS_SECONDS done
+    ended: datetime | None = None  # aware; None: not known (then the start is used)
+    skin: frozenset[Modality] = frozenset()  # cold and/or heat it applied
+    off_time: int = MIN_OFF_TIME  # the skin's rest it asked for after it
+    title: str = ""
 
     @classmethod
-    def of(cls, routine_id: str, started: datetime, outcome: str, active_seconds: int) -> Done:
-        return cls(routine_id, started, outcome == "completed" or active_seconds >= COUNTS_SECONDS)
+    def of(cls, routine_id: str, started: datetime, outcome: str, active_seconds: int,
+           ended: datetime | None = None, routine: Routine | None = None) -> Done:
+        """A stored session; ``routine`` (when still in the library) says what it
+        applied to the skin and how long the skin must rest after it."""
+        counts = outcome == "completed" or active_seconds >= COUNTS_SECONDS
+        if routine is None:
+            return cls(routine_id, started, counts, ended)
+        return cls(routine_id, started, counts, ended, skin_modalities(routine), off_time(routine), routine.title)
+
+    @property
+    def finished(self) -> datetime:
+        """When it ended, as best known (the start when the end is not)."""
+        return self.ended if self.ended is not None else self.started
 
 
 @dataclass(frozen=True)
@@ -75,6 +99,7 @@ class Advice:
     reason: str  # "available now (2 of 3-4 today)", "next at 14:30", "from tomorrow 09:10"
     at: datetime | None = None  # when it becomes available (LATER)
     done_today: int = 0
+    daily_limit: bool = False  # held back by a daily limit (its own, or cold's or heat's)
 
     @property
     def short(self) -> str:
@@ -83,6 +108,8 @@ class Advice:
             return "not any more in this flare-up"
         if self.fit is Fit.NOT_FOR_FLARE:
             return "not for a flare-up"
+        if self.fit is Fit.NO_RULES:
+            return "no flare-up rules"
         return self.reason.replace("available now", "now", 1)
 
 
@@ -174,8 +201,10 @@ def advise(routine: Routine, onset: datetime, done: Iterable[Done], now: datetim
         return Advice(routine, Fit.OVER, over)
 
     today = local(now, tz).date()
-    mine = sorted((d.started.astimezone(timezone.utc) for d in done
-                   if d.routine_id == routine.id and d.counts and d.started <= now))
+    tomorrow = start_of_day(today + timedelta(days=1), tz)
+    counted = sorted((d for d in done if d.counts and d.started <= now),
+                     key=lambda d: d.started.astimezone(timezone.utc))
+    mine = [d.started.astimezone(timezone.utc) for d in counted if d.routine_id == routine.id]
     done_today = sum(1 for started in mine if local(started, tz).date() == today)
     frequency = routine.frequency
     per_day = frequency.times_per_day
@@ -183,32 +212,114 @@ def advise(routine: Routine, onset: datetime, done: Iterable[Done], now: datetim
     if elapsed < low:
         return Advice(routine, Fit.LATER, f"from {when(opens, now, tz)}", opens, done_today)
 
-    next_at: datetime | None = None
-    limit_reached = per_day is not None and done_today >= per_day.high
-    if limit_reached:
-        next_at = start_of_day(today + timedelta(days=1), tz)
+    count = _count(done_today, per_day.high if per_day is not None else None)
+    # Everything that holds the routine back, as (until, why, a daily limit);
+    # the latest wins.
+    holds: list[tuple[datetime, str, bool]] = []
+    if per_day is not None and done_today >= per_day.high:
+        holds.append((tomorrow, f"{count}; again tomorrow", True))
     if frequency.min_gap is not None and mine:
         gap_ends = mine[-1] + timedelta(seconds=frequency.min_gap)
         if gap_ends > now:
-            next_at = gap_ends if next_at is None else max(next_at, gap_ends)
-    count = f"{done_today} of {per_day} today" if per_day is not None else (
-        f"{done_today} today" if done_today else "")
-    if next_at is None:
+            holds.append((gap_ends, f"{_next(gap_ends, now, tz)} ({count})" if count else _next(gap_ends, now, tz),
+                          False))
+    holds.extend(_skin_holds(routine, counted, now, today, tomorrow, tz))
+
+    if not holds:
+        if routine.use_when == UseWhen():
+            return Advice(routine, Fit.NO_RULES, "no flare-up rules in this routine; use your own judgement"
+                          + (f" ({count})" if count else ""), None, done_today)
         return Advice(routine, Fit.NOW, "available now" + (f" ({count})" if count else ""), None, done_today)
+    next_at, why, daily = max(holds, key=lambda hold: hold[0])  # the first of equals: own limits before skin
     if closes is not None and next_at >= closes:
-        return Advice(routine, Fit.OVER, f"{count}; {over}" if count else over, None, done_today)
-    if limit_reached:
-        midnight = start_of_day(today + timedelta(days=1), tz)
-        again = "again tomorrow" if next_at == midnight else f"next {when(next_at, now, tz)}"
-        return Advice(routine, Fit.LATER, f"{count}; {again}", next_at, done_today)
-    same_day = local(next_at, tz).date() == today
-    at = f"next at {when(next_at, now, tz)}" if same_day else f"next {when(next_at, now, tz)}"
-    return Advice(routine, Fit.LATER, at + (f" ({count})" if count else ""), next_at, done_today)
+        return Advice(routine, Fit.OVER, f"{count}; {over}" if done_today else over, None, done_today)
+    return Advice(routine, Fit.LATER, why, next_at, done_today, daily)
+
+
+def _count(done_today: int, most: int | None) -> str:
+    """'up to 4 today', '2 done, up to 4 today', '1 done today', or ''."""
+    if most is None:
+        return f"{done_today} done today" if done_today else ""
+    return f"{done_today} done, up to {most} today" if done_today else f"up to {most} today"
+
+
+def _next(at: datetime, now: datetime, tz: tzinfo | None) -> str:
+    same_day = local(at, tz).date() == local(now, tz).date()
+    return f"next at {when(at, now, tz)}" if same_day else f"next {when(at, now, tz)}"
+
+
+def _your(title: str) -> str:
+    """'your ice pack for a new spasm' from 'Ice pack for a new spasm' (an
+    all-capitals first word, like 'TENS', keeps its case)."""
+    first = title.split(" ", 1)[0]
+    return "your " + (title if first.isupper() and len(first) > 1 else title[:1].lower() + title[1:])
+
+
+def _skin_holds(routine: Routine, counted: Sequence[Done], now: datetime, today: date,
+                tomorrow: datetime, tz: tzinfo | None) -> list[tuple[datetime, str, bool]]:
+    """What cold or heat from any routine holds this one back (coach.skin)."""
+    holds = []
+    for modality in sorted(skin_modalities(routine), key=lambda m: m.value):
+        applied = [d for d in counted if modality in d.skin]
+        name = SKIN_NAMES[modality]
+        today_count = sum(1 for d in applied if local(d.started, tz).date() == today)
+        if today_count >= MAX_A_DAY:
+            holds.append((tomorrow, f"{today_count} {name} sessions today, up to {MAX_A_DAY} in all; again tomorrow",
+                          True))
+        if applied:
+            last = max(applied, key=lambda d: d.finished.astimezone(timezone.utc))
+            rest_ends = last.finished.astimezone(timezone.utc) + timedelta(seconds=last.off_time)
+            if rest_ends > now:
+                after = _your(last.title) if last.title else f"the last {name}"
+                holds.append((rest_ends, f"after {after}: from {when(rest_ends, now, tz)}", False))
+    return holds
+
+
+# --- the rules in words ----------------------------------------------------------------
+
+
+def timing_lines(routine: Routine) -> tuple[str, ...]:
+    """When and how often a routine may be done, as the rules above apply it
+    (``coach show``, the editor's preview, the detail pane on home)."""
+    lines = []
+    span = window(routine)
+    if routine.use_when == UseWhen():
+        lines.append("In a flare-up: no rules in this routine; use your own judgement.")
+    elif span is None:
+        lines.append("In a flare-up: not for one (for prevention and long-term stiffness).")
+    else:
+        low, high = span
+        if low == 0 and high is None:
+            lines.append("In a flare-up: from the start, and after.")
+        elif high is None:
+            lines.append(f"In a flare-up: from {_hours(low)} after it starts.")
+        elif low == 0:
+            lines.append(f"In a flare-up: in the first {_hours(high)}.")
+        else:
+            lines.append(f"In a flare-up: from {_hours(low)} to {_hours(high)} after it starts.")
+    frequency = routine.frequency
+    if frequency.times_per_day is not None:
+        lines.append(f"Up to {frequency.times_per_day.high} times a day.")
+    if frequency.min_gap is not None:
+        lines.append(f"At least {_span(frequency.min_gap)} from the start of one session to the next.")
+    for modality in sorted(skin_modalities(routine), key=lambda m: m.value):
+        name = SKIN_NAMES[modality]
+        lines.append(f"After it, no {name} from any routine for {_span(off_time(routine))} from when it ends; "
+                     f"at most {MAX_A_DAY} {name} sessions a day in all.")
+    return tuple(lines)
+
+
+def _span(seconds: int) -> str:
+    """'2 hours', '1 hour', '20 minutes', '1 hour 30 minutes'."""
+    hours, minutes = divmod(seconds // 60, 60)
+    parts = [f"{hours} hour{'s' if hours != 1 else ''}"] if hours else []
+    parts += [f"{minutes} minute{'s' if minutes != 1 else ''}"] if minutes or not hours else []
+    return " ".join(parts)
 
 
 # --- the whole plan -----------------------------------------------------------------
 
-_ORDER = {Fit.NOW: 0, Fit.LATER: 1, Fit.OVER: 2, Fit.NOT_FOR_FLARE: 3}
+_ORDER = {Fit.NOW: 0, Fit.LATER: 1, Fit.NO_RULES: 2, Fit.OVER: 3, Fit.NOT_FOR_FLARE: 4}
 
 
 @dataclass(frozen=True)
@@ -231,14 +342,37 @@ class Plan:
         return tuple(a for a in self.advice if a.fit is fit)
 
 
+def done_from(sessions: Iterable, routines: Iterable[Routine]) -> list[Done]:
+    """Stored sessions (``coach.store.SessionRecord``) as the rules see them. A
+    session that never ended (stopped by a crash, still running) is taken to
+    end at its last update."""
+    by_id = {r.id: r for r in routines}
+    return [Done.of(s.routine_id, s.started_utc, s.outcome, s.active_seconds,
+                    s.ended_utc or s.updated_utc, by_id.get(s.routine_id)) for s in sessions]
+
+
 def make_plan(routines: Iterable[Routine], onset: datetime, done: Sequence[Done], now: datetime,
               tz: tzinfo | None = None) -> Plan:
     """Every routine's fit at ``now`` in a flare-up that started at ``onset``."""
     onset, now = onset.astimezone(timezone.utc), now.astimezone(timezone.utc)
     advice = [advise(r, onset, done, now, tz) for r in routines]
     far = now + timedelta(days=3650)
-    advice.sort(key=lambda a: (_ORDER[a.fit], a.at or far, a.routine.title.lower()))
-    return Plan(onset, now, phase_at(now - onset), tuple(advice))
+    phase = phase_at(now - onset)
+    advice.sort(key=lambda a: (_ORDER[a.fit], a.at or far, _priority(a.routine, phase), a.routine.title.lower()))
+    return Plan(onset, now, phase, tuple(advice))
+
+
+def _priority(routine: Routine, phase: Phase) -> int:
+    """Among routines that fit alike: moving first (NICE NG59, NHS), and in the
+    first two days cold before heat (the articles: ice first, heat after)."""
+    if routine.category in (Category.MOVEMENT, Category.DESK_BREAK):
+        return 0
+    modalities = skin_modalities(routine)
+    if phase is Phase.ACUTE and Modality.COLD in modalities:
+        return 1
+    if phase is Phase.ACUTE and Modality.HEAT in modalities:
+        return 3
+    return 2
 
 
 def headline(plan: Plan, tz: tzinfo | None = None) -> str:
@@ -252,12 +386,14 @@ def headline(plan: Plan, tz: tzinfo | None = None) -> str:
 
 
 def phase_advice(phase: Phase) -> str:
-    """What the seeds and public guidance say for this phase (our own text)."""
+    """What the articles and public guidance say for this phase (our own text)."""
     if phase is Phase.ACUTE:
-        return ("First two days: cold (wrapped, 20 minutes), gentle movement, short walks; "
-                "rest positions only as short breaks.")
-    return ("After two days: heat (wrapped, 20 minutes, never sleep on it), keep moving, "
-            "build up stretches and strength gently; no long rest.")
+        return ("First two days: moving gently is the main thing (short walks, your normal day as far as "
+                "you can). Ice first (wrapped, up to 20 minutes); heat is an option too. "
+                "Rest positions only as short breaks.")
+    return ("After two days: keep moving. Heat (wrapped, up to 20 minutes, never sleep on it); ice until "
+            "day 3 if it helps more. Build up stretches gently, and strength once moving is comfortable. "
+            "No long rest.")
 
 
 def rest_note(advice: Advice) -> str:
@@ -277,10 +413,7 @@ def reminder_time(advice: Advice | None) -> datetime | None:
     midnight), nor for anything that is not timed therapy."""
     if advice is None or advice.fit is not Fit.LATER or advice.at is None:
         return None
-    if advice.routine.category is not Category.THERAPY:
-        return None
-    per_day = advice.routine.frequency.times_per_day
-    if per_day is not None and advice.done_today >= per_day.high:
+    if advice.routine.category is not Category.THERAPY or advice.daily_limit:
         return None
     return advice.at
 

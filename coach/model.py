@@ -27,6 +27,7 @@ class Category(str, Enum):
     TECHNIQUE = "technique"
     THERAPY = "therapy"
     DESK_BREAK = "desk-break"
+    MOVEMENT = "movement"  # walking and gentle moving: the main thing in a flare-up (NICE NG59)
 
 
 class StepKind(str, Enum):
@@ -139,7 +140,8 @@ class Frequency:
     """How often a routine may be done: times per day and the gap between."""
 
     times_per_day: Range | None = None
-    min_gap: int | None = None  # seconds
+    min_gap: int | None = None  # seconds, from the start of one session to the next
+    off_time: int | None = None  # seconds the skin rests after cold or heat, end to next start
 
 
 @dataclass(frozen=True)

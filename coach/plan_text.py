@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from coach.durations import format_clock, format_duration
+from coach.flareup import timing_lines
 from coach.model import Routine, Step
 from coach.timeline import Timeline, describe_step
 
@@ -18,6 +19,7 @@ def render_plan(routine: Routine, timeline: Timeline) -> list[str]:
     lines += ["", total]
     if routine.equipment:
         lines.append("Equipment: " + ", ".join(routine.equipment))
+    lines += ["", "When and how often:"] + [f"  - {line}" for line in timing_lines(routine)]
     for heading, items in (
         ("Cautions", routine.cautions),
         ("Do not use if", routine.do_not_use_if),

@@ -33,6 +33,7 @@ from coach.model import (
     UseWhen,
 )
 from coach.poses import Pose, PoseChecker, builtin_poses, check_figure_names
+from coach.skin import MIN_OFF_TIME, NAMES as SKIN_NAMES, SESSION_CAP, SKIN_MODALITIES
 from coach.yamlsafe import MAX_BYTES, Mark, Node, YamlProblem, load_yaml
 
 # --- the format's vocabulary (shared with coach.schema) ----------------------
@@ -73,7 +74,7 @@ ROUTINE_KEYS = (
 ROUTINE_REQUIRED = ("id", "title", "summary", "category", "steps")
 USE_WHEN_KEYS = ("phases", "since_onset")
 RANGE_KEYS = ("min", "max")
-FREQUENCY_KEYS = ("times_per_day", "min_gap")
+FREQUENCY_KEYS = ("times_per_day", "min_gap", "off_time")
 PAIN_CHECK_KEYS = ("before", "after")
 REMIND_KEYS = ("every", "text")
 
@@ -167,6 +168,9 @@ class _Checker:
         self.problems: list[Problem] = []
         self.poses: tuple[Pose, ...] = ()  # the routine's own, for its steps' figures
         self.declared_poses: tuple[str, ...] = ()  # their names, broken ones too
+        # Cold and heat add up across the whole expanded plan (coach.skin).
+        self._repeat_factor = 1
+        self._skin_total: dict[Modality, int] = {}
 
     # reporting
 
@@ -323,6 +327,9 @@ class _Checker:
         sources = field("sources", self.lines, ())
         self.poses = field("poses", self.own_poses, ())  # before the steps, which name them
         steps = field("steps", lambda n, f: self.steps(n, f, depth=0), ())
+        if frequency.off_time is not None and not self._skin_total and not self.problems:
+            self.report(keys["frequency"].value["off_time"].mark, "frequency.off_time",
+                        "only applies to a routine with cold or heat steps (the skin's rest between them)")
         if self.problems:
             return None
         routine = Routine(
@@ -386,7 +393,10 @@ class _Checker:
             per_day = self.guarded(lambda: self.count_range(keys["times_per_day"], _join(field, "times_per_day"), 1, MAX_TIMES_PER_DAY), None)
         if "min_gap" in keys:
             gap = self.guarded(lambda: self.duration(keys["min_gap"], _join(field, "min_gap"), 1, 7 * 86400), None)
-        return Frequency(per_day, gap)
+        off = None
+        if "off_time" in keys:
+            off = self.guarded(lambda: self.duration(keys["off_time"], _join(field, "off_time"), MIN_OFF_TIME, 7 * 86400), None)
+        return Frequency(per_day, gap, off)
 
     def pain_check(self, node: Node, field: str) -> PainCheck:
         keys = self.mapping(node, field, PAIN_CHECK_KEYS)
@@ -462,7 +472,11 @@ class _Checker:
             if depth + 1 > MAX_REPEAT_DEPTH:
                 self.report(raw["steps"].mark, _join(field, "steps"), f"repeats nest at most {MAX_REPEAT_DEPTH} deep")
             else:
-                steps = self.guarded(lambda: self.steps(raw["steps"], _join(field, "steps"), depth + 1), ())
+                outer, self._repeat_factor = self._repeat_factor, self._repeat_factor * times
+                try:
+                    steps = self.guarded(lambda: self.steps(raw["steps"], _join(field, "steps"), depth + 1), ())
+                finally:
+                    self._repeat_factor = outer
 
         if kind is StepKind.THERAPY and modality is not None and duration is not None:
             cap = THERAPY_CAPS[modality]
@@ -472,6 +486,9 @@ class _Checker:
                 self.report(raw["max_duration"].mark, _join(field, "max_duration"), f"is less than duration ({format_duration(duration)})")
             elif max_duration is not None and max_duration > cap:
                 self.report(raw["max_duration"].mark, _join(field, "max_duration"), f"{modality.value} is capped at {format_duration(cap)} per application (public guidance)")
+            if modality in SKIN_MODALITIES and len(self.problems) == before:
+                self.add_skin_time(raw["duration"].mark, _join(field, "duration"), modality,
+                                   (max_duration or duration) * (2 if sides is Sides.BOTH else 1))
         if remind is not None and timed and duration is not None and remind.every >= duration:
             self.report(raw["remind"].mark, _join(field, "remind.every"), f"is not shorter than the step ({format_duration(duration)}), so it would never show")
 
@@ -505,6 +522,18 @@ class _Checker:
         if problems:
             raise _Invalid()
         return names
+
+    def add_skin_time(self, mark: Mark, field: str, modality: Modality, seconds: int) -> None:
+        """Count one therapy step's cold or heat toward the session's total, and
+        say where the total first goes over the cap (once per modality)."""
+        before = self._skin_total.get(modality, 0)
+        total = self._skin_total[modality] = before + seconds * self._repeat_factor
+        if total > SESSION_CAP >= before:
+            name = SKIN_NAMES[modality]
+            self.report(mark, field, (
+                f"{name} adds up to {format_duration(total)} in this routine by here (repeats, both sides "
+                f"and each step's max_duration counted); at most {format_duration(SESSION_CAP)} of {name} "
+                "per session (public guidance), so take the rest in another session"))
 
     def reminder(self, node: Node, field: str) -> Reminder:
         keys = self.mapping(node, field, REMIND_KEYS, REMIND_KEYS)

@@ -151,7 +151,10 @@ def routine_schema() -> dict[str, Any]:
             "type": "object",
             "properties": {
                 "times_per_day": _count("Times per day.", 1, R.MAX_TIMES_PER_DAY),
-                "min_gap": _duration("Shortest time between sessions."),
+                "min_gap": _duration("Shortest time from the start of one session to the start of the next."),
+                "off_time": _duration(
+                    "Cold or heat routines only: how long the skin rests after this routine ends before the "
+                    "next cold or heat from any routine (end to start; at least 20m)."),
             },
             "additionalProperties": False,
         },

@@ -6,7 +6,7 @@ app calls :meth:`SitTimer.poll` about once a second and stores the
 :class:`BreakEvent` values it returns; the prompt's keys call the answer
 methods. Nothing here counts ticks, so a late or skipped poll changes nothing.
 
-Rules (issue 4, seed 002: get up after sitting 20-30 minutes):
+Rules (issue 4; the article "Back Spasms": get up after sitting 20-30 minutes):
 - A break is due ``limit`` after the sitting bout began.
 - ``snooze`` puts it off by ``snooze``, at most ``max_snoozes`` times in a row.
 - ``skip`` says no to this one; the next comes ``limit`` later.

@@ -22,7 +22,7 @@ from textual.screen import ModalScreen, Screen
 from coach.config import LoadedConfig, load_config, save_theme
 from coach.desktop import notify_desktop
 from coach.flareup import (
-    LOOKBACK, REMINDER_SNOOZE, Done, Fit, Plan, headline, make_plan, pain_rising, reminder_due, reminder_time, when,
+    LOOKBACK, REMINDER_SNOOZE, Fit, Plan, done_from, headline, make_plan, pain_rising, reminder_due, reminder_time, when,
 )
 from coach.durations import format_duration
 from coach.instance import InstanceLock
@@ -145,7 +145,13 @@ class CoachApp(App[int]):
             return True
         from screens.red_flags import RedFlagScreen
 
-        confirmed = await self.push_screen_wait(RedFlagScreen())
+        # Nothing opens over the red flags: a break prompt that comes due waits
+        # until they are answered (sit_poll shows none while in a flow).
+        in_flow, self._in_flow = self._in_flow, True
+        try:
+            confirmed = await self.push_screen_wait(RedFlagScreen())
+        finally:
+            self._in_flow = in_flow
         if confirmed and store is not None:
             try:
                 store.set_meta(RED_FLAGS_CONFIRMED_KEY, self.services.wall().isoformat(timespec="seconds"))
@@ -380,8 +386,8 @@ class CoachApp(App[int]):
             sessions = self.services.store.sessions_since(now - LOOKBACK)
         except StoreError:
             sessions = []
-        done = [Done.of(s.routine_id, s.started_utc, s.outcome, s.active_seconds) for s in sessions]
-        return make_plan(self.services.library.routines, flare.started_utc, done, now, self.services.tz)
+        routines = self.services.library.routines
+        return make_plan(routines, flare.started_utc, done_from(sessions, routines), now, self.services.tz)
 
     def flareup_pain_now(self) -> int | None:
         """The latest pain score given in the flare-up, if any."""

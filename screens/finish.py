@@ -30,7 +30,8 @@ def summary(routine: Routine, result: PlayerResult) -> Content:
         lines.append(Content.styled("Well done: routine complete.", "bold $success"))
     else:
         reason = dict(STOP_REASONS).get(result.stop_reason or "", "Stopped")
-        lines.append(Content.styled(f"Stopped: {reason.lower()}.", "bold $warning"))
+        said = reason if reason.startswith("I ") else reason[:1].lower() + reason[1:]
+        lines.append(Content.styled(f"Stopped: {said}.", "bold $warning"))
     lines.append(Content(f"Steps done: {result.steps_done} of {result.steps_total}"))
     lines.append(Content(f"Time: {format_duration(round(result.active_seconds))}"))
     if result.pain_before is not None or result.pain_after is not None:

@@ -18,11 +18,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Select, Static
 
 from coach.flareup import MAX_DAYS_BACK, local, parse_start
+from coach.safety import in_brief
 from screens.pain_check import PainScale
 
-#: Our own one-line reminder of the red flags that mean "not a home treatment".
-GET_HELP = ("If it came with a fall or an accident, numbness, weakness in the legs, or trouble "
-            "passing urine or controlling your bowels, get medical help now instead.")
+#: The red flags in brief (coach.safety): when a flare-up is not a home treatment.
+GET_HELP = "Not a home treatment if any of these came with it.\n" + "\n".join(in_brief())
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from coach.durations import format_duration
-from coach.flareup import Plan, rest_note
+from coach.flareup import Plan, rest_note, timing_lines
 from coach.library import LibraryEntry
 from coach.model import Category
 from coach.timeline import build_timeline
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 CATEGORY_TITLES = {
     Category.DESK_BREAK: "Desk breaks",
+    Category.MOVEMENT: "Walking and moving",
     Category.REST: "Rest positions",
     Category.STRETCH: "Stretches",
     Category.STRENGTH: "Strength",
@@ -213,6 +214,7 @@ class HomeScreen(Screen[None]):
                              Content(f"; {rest_note(advice)}" if rest_note(advice) else "")) if advice else Content(""),
             literal(routine.summary),
             section("You need", routine.equipment),
+            section("When and how often", timing_lines(routine)),
             section("Cautions", routine.cautions),
             section("Do not use if", routine.do_not_use_if),
             section("Where it comes from", routine.sources),
@@ -226,6 +228,20 @@ class HomeScreen(Screen[None]):
         self._start(event.option.id)
 
     def action_start(self) -> None:
+        box = self.query_one("#filter", Input)
+        if self.focused is box:
+            # enter is a priority binding, so it can overtake keys typed just
+            # before it that are still queued for the box ("/ice pack" and
+            # enter, fast). Queued behind them, it starts what they filter to.
+            box.call_later(self._start_first_match)
+            return
+        self._start_highlighted()
+
+    def _start_first_match(self) -> None:
+        self.fill_list(self.query_one("#filter", Input).value.strip())
+        self._start_highlighted()
+
+    def _start_highlighted(self) -> None:
         option_list = self.query_one("#routines", OptionList)
         option_list.focus()  # enter in the filter box starts the first match
         if option_list.highlighted is not None:

@@ -21,9 +21,13 @@ def red_flag_content(stop_advice: tuple[str, ...] = ()) -> Content:
     """The red-flag list (our own text), with a routine's stop advice first if given."""
     return join_blocks([
         section("This routine says stop if:", stop_advice),
-        Content("\n").join([Content.styled(safety.EMERGENCY_ADVICE, "bold $error"), bullets(safety.EMERGENCY)]),
-        Content("\n").join([Content.styled(safety.SEE_A_DOCTOR_ADVICE, "bold $warning"), bullets(safety.SEE_A_DOCTOR)]),
+        *(Content("\n").join([Content.styled(tier.advice, f"bold {TIER_STYLE[tier.key]}"), bullets(tier.signs)])
+          for tier in safety.TIERS),
     ])
+
+
+#: How each tier's advice looks (the words say it too, for no colour).
+TIER_STYLE = {"emergency": "$error", "urgent": "$warning", "doctor": "$text-warning"}
 
 
 class _RedFlagsBase(ConfirmScreen):
@@ -43,7 +47,11 @@ class _RedFlagsBase(ConfirmScreen):
 
 
 class RedFlagScreen(_RedFlagsBase):
-    """Before first use: dismisses True when the user confirms none apply."""
+    """Before first use: dismisses True when the user confirms none apply.
+
+    The confirmation is refused until the whole list has been on screen: at
+    a small size the dialog scrolls, and its end must have been reached once.
+    """
 
     BINDINGS = [
         Binding("enter", "yes", "None apply", id="red_flags.confirm"),
@@ -51,6 +59,36 @@ class RedFlagScreen(_RedFlagsBase):
     ]
     YES_LABEL = safety.CONFIRM
     NO_LABEL = "Quit"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.read_to_end = False
+
+    def on_mount(self) -> None:
+        dialog = self.query_one("#dialog")
+        self.query_one("#yes").disabled = True
+        dialog.focus()  # arrows, page down and space scroll the list
+        self.watch(dialog, "scroll_y", self.check_read, init=False)
+        self.watch(dialog, "virtual_size", self.check_read, init=False)
+        self.call_after_refresh(self.check_read)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.check_read)
+
+    def check_read(self, *_: object) -> None:
+        """Enable the confirmation once the end of the list has been in view."""
+        if self.read_to_end or not self.is_mounted:
+            return
+        dialog = self.query_one("#dialog")
+        if dialog.size.height and dialog.scroll_y >= dialog.max_scroll_y:
+            self.read_to_end = True
+            self.query_one("#yes").disabled = False
+
+    def action_yes(self) -> None:
+        if not self.read_to_end:
+            self.notify(safety.READ_FIRST, title="Red flags", severity="warning", markup=False)
+            return
+        super().action_yes()
 
 
 class StopAdviceScreen(_RedFlagsBase):

@@ -17,6 +17,7 @@ from screens.text import literal
 FIT_STYLE = {
     Fit.NOW: ("● ", "$text-success"),
     Fit.LATER: ("○ ", "$text-warning"),
+    Fit.NO_RULES: ("◌ ", "$text-muted"),
     Fit.OVER: ("– ", "$text-muted"),
     Fit.NOT_FOR_FLARE: ("– ", "$text-muted"),
 }

@@ -90,21 +90,28 @@ async def test_a_flare_up_30_hours_ago_then_past_48_hours(start, wall) -> None:
         assert not app.screen.query_one("#now").has_class("hidden")
         panel = now_text(app)
         assert "Back spasm since Thu 19 Nov 09:00, 30 hours ago · pain 6/10" in panel
-        assert "First two days: cold" in panel
+        assert "First two days: moving gently is the main thing" in panel
+        assert "Now: Gentle walk" in panel
         assert "From tomorrow 09:00:" in panel
-        assert "● now (2 of 3-4 today)" in line(app, "ice-pack")
-        assert "○ from tomorrow 09:00" in line(app, "heating-pad")
-        assert "– not for a flare-up" in line(app, "desk-break")
+        assert "● now (2 done, up to 4 today)" in line(app, "ice-pack")
+        assert "● now (up to 4 today)" in line(app, "heating-pad")  # an option from the start
+        assert "○ from tomorrow 09:00" in line(app, "contrast-shower")
+        assert "● now" in line(app, "desk-break") and "● now" in line(app, "gentle-walk")
+        assert "– not for a flare-up" in line(app, "core-and-back-strength")
         app.screen.query_one("#routines", OptionList).highlighted = (
-            app.screen.query_one("#routines", OptionList).get_option_index("heating-pad"))
+            app.screen.query_one("#routines", OptionList).get_option_index("contrast-shower"))
         await pilot.pause()
         assert "In this flare-up: ○ from tomorrow 09:00" in str(app.screen.query_one("#detail-text").render())
 
         wall.now = datetime(2026, 11, 21, 9, 5, tzinfo=UTC)  # 48 h 5 min
         app.screen.flareup_changed()  # what the home screen's interval does
         await pilot.pause()
-        assert "48 hours ago" in now_text(app) and "After two days: heat" in now_text(app)
-        assert "● now" in line(app, "heating-pad")
+        assert "48 hours ago" in now_text(app) and "After two days: keep moving" in now_text(app)
+        assert "● now" in line(app, "heating-pad") and "● now" in line(app, "ice-pack")  # ice until day 3
+
+        wall.now = datetime(2026, 11, 22, 9, 5, tzinfo=UTC)  # 72 h 5 min
+        app.screen.flareup_changed()
+        await pilot.pause()
         assert "– not any more in this flare-up" in line(app, "ice-pack")
 
         await pilot.press("f")  # during a flare-up: a pain score, or it has settled

@@ -32,8 +32,8 @@ async def test_red_flags_first_use_then_remembered(build) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, RedFlagScreen)
-        assert "Numbness around your genitals" in str(app.screen.query_one("#red-flag-list", Static).render())
-        await pilot.press("enter")
+        assert "Numbness or tingling around your genitals" in str(app.screen.query_one("#red-flag-list", Static).render())
+        await pilot.press(*["pagedown"] * 6, "enter")  # read to the end, then confirm
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
     with open_store(resolve_paths().history_file) as store:
@@ -229,3 +229,20 @@ async def test_fast_typing_after_slash_reaches_the_filter(build) -> None:
         assert app.screen.query_one("#filter").value == "hip"
         options = app.screen.query_one("#routines")
         assert options.get_option_at_index(options.highlighted).id == "hip-and-back-stretch"
+
+
+async def test_enter_right_after_fast_typing_starts_what_the_filter_says(build) -> None:
+    """Found in a real terminal: '/ice pack' then enter, fast, started the desk
+    break (the first routine before the filter applied)."""
+    from textual import events
+
+    app = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        keys = [("slash", "/")] + [(c if c != " " else "space", c) for c in "heating pad"] + [("enter", "\r")]
+        for key, char in keys:
+            app.post_message(events.Key(key, char))  # one burst, enter included
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, BeforeStartScreen)
+        assert app.screen.routine.id == "heating-pad"

@@ -11,6 +11,7 @@ import pytest
 from coach.flareup import (
     Done, Fit, advise, headline, make_plan, pain_rising, parse_start, phase_at, window,
 )
+from coach import skin
 from coach.library import builtin_entries
 from coach.model import Phase
 from coach.routines import parse_routine
@@ -25,8 +26,13 @@ def at(hours: float) -> datetime:
     return ONSET + timedelta(hours=hours)
 
 
-def ice(*hours: float, counts: bool = True) -> list[Done]:
-    return [Done("ice-pack", at(h), counts) for h in hours]
+def ice(*hours: float, counts: bool = True, routine=None) -> list[Done]:
+    """Sessions of the ice pack (or ``routine``) that started at these hours
+    after onset and ended when their cold did."""
+    routine = routine or ICE
+    minutes = skin.exposure(routine.steps, next(iter(skin.skin_modalities(routine)))) // 60
+    return [Done.of(routine.id, at(h), "completed" if counts else "stopped", minutes * 60 if counts else 30,
+                    ended=at(h) + timedelta(minutes=minutes), routine=routine) for h in hours]
 
 
 def fit(routine, now, done=()) -> tuple[Fit, str]:
@@ -39,93 +45,136 @@ def test_phases_turn_at_48_hours() -> None:
     assert phase_at(timedelta(hours=48)) is Phase.SUBACUTE
 
 
-def test_the_first_hour() -> None:
+def test_the_first_hour_movement_fits_and_ice_then_heat() -> None:
     now = at(1)
-    assert fit(ICE, now) == (Fit.NOW, "available now (0 of 3-4 today)")
-    assert fit(HEAT, now) == (Fit.LATER, "from Sat 21 Nov 09:00")
+    assert fit(ICE, now) == (Fit.NOW, "available now (up to 4 today)")
+    assert fit(HEAT, now) == (Fit.NOW, "available now (up to 4 today)")  # an option (NHS, ACP 2017)
     assert fit(SHOWER, now) == (Fit.LATER, "from Sat 21 Nov 09:00")
     assert fit(BUILTIN["hip-and-back-stretch"], now) == (Fit.LATER, "from Sat 21 Nov 09:00")
-    assert fit(BUILTIN["knee-pillow-rest"], now) == (Fit.NOW, "available now (0 of 1-4 today)")
+    assert fit(BUILTIN["knee-pillow-rest"], now) == (Fit.NOW, "available now (up to 4 today)")
     assert fit(BUILTIN["finger-pressure"], now) == (Fit.NOW, "available now")
-    assert fit(BUILTIN["desk-break"], now) == (
-        Fit.NOT_FOR_FLARE, "for prevention and long-term stiffness, not for a flare-up")
+    assert fit(BUILTIN["desk-break"], now) == (Fit.NOW, "available now")
+    plan = make_plan(BUILTIN.values(), ONSET, [], now, TZ)
+    now_ids = [a.routine.id for a in plan.fitting(Fit.NOW)]
+    assert now_ids.index("ice-pack") < now_ids.index("heating-pad"), "ice first in the first two days"
 
 
-def test_the_gap_is_start_to_start() -> None:
-    done = ice(1)  # 10:00
-    assert fit(ICE, at(2), done) == (Fit.LATER, "next at 12:00 (1 of 3-4 today)")
-    assert fit(ICE, at(2.99), done)[0] is Fit.LATER
-    assert fit(ICE, at(3), done) == (Fit.NOW, "available now (1 of 3-4 today)")
+def test_skin_rest_runs_from_the_end_of_the_last_ice() -> None:
+    done = ice(1)  # 10:00 to 10:20; the ice pack asks for 2 hours off
+    assert fit(ICE, at(2), done) == (Fit.LATER, "after your ice pack for a new spasm: from 12:20")
+    assert fit(ICE, at(3.3), done)[0] is Fit.LATER  # 12:18
+    assert fit(ICE, at(1 + 2 + 20 / 60), done) == (Fit.NOW, "available now (1 done, up to 4 today)")
+
+
+def test_ice_massage_waits_for_the_ice_pack_and_the_other_way_round() -> None:
+    massage = BUILTIN["ice-massage"]
+    assert fit(massage, at(1.5), ice(1)) == (Fit.LATER, "after your ice pack for a new spasm: from 12:20")
+    rubbed = ice(1, routine=massage)  # 10:00 to 10:12, and it asks for 20 minutes off
+    assert fit(ICE, at(1.25), rubbed) == (Fit.LATER, "after your ice massage with a helper: from 10:32")
+    assert fit(ICE, at(1.55), rubbed)[0] is Fit.NOW  # 10:33
+    assert fit(massage, at(1.55), rubbed) == (Fit.NOW, "available now (1 done, up to 4 today)")
+
+
+def test_a_day_s_fifth_cold_application_waits_for_tomorrow() -> None:
+    massage = BUILTIN["ice-massage"]
+    done = ice(1, 3.5, 6, routine=ICE) + ice(8.5, routine=massage)  # three packs and a massage
+    advice = advise(ICE, ONSET, done, at(11), TZ)  # 20:00; the pack has had only 3 of its own 4
+    assert (advice.fit, advice.reason) == (Fit.LATER, "4 cold sessions today, up to 4 in all; again tomorrow")
+    assert advice.at == datetime(2026, 11, 20, 0, 0, tzinfo=TZ) and advice.daily_limit
+    assert fit(massage, at(11), done)[1] == "4 cold sessions today, up to 4 in all; again tomorrow"
+    assert fit(ICE, at(15), done)[0] is Fit.NOW  # midnight
+    assert fit(HEAT, at(11), done)[0] is Fit.NOW  # heat is counted on its own
+
+
+def test_heat_then_heat_and_the_heat_daily_limit() -> None:
+    pad = ice(49, routine=HEAT)  # Saturday 10:00 to 10:20; the pad asks for an hour off
+    assert fit(HEAT, at(49.5), pad) == (Fit.LATER, "after your heating pad for stiffness and spasm: from 11:20")
+    own_heat = custom("frequency: {off_time: 30m}", kind="therapy\n    modality: heat")
+    assert fit(own_heat, at(49.5), pad)[1] == "after your heating pad for stiffness and spasm: from 11:20"
+    four = ice(49, 51, 53, 55, routine=HEAT)
+    assert fit(HEAT, at(57), four) == (Fit.LATER, "4 done, up to 4 today; again tomorrow")
+    assert fit(own_heat, at(57), four) == (Fit.LATER, "4 heat sessions today, up to 4 in all; again tomorrow")
+
+
+def test_a_user_routine_without_use_when_has_its_own_mark() -> None:
+    plain = custom("")
+    advice = advise(plain, ONSET, [], at(1), TZ)
+    assert (advice.fit, advice.reason) == (Fit.NO_RULES, "no flare-up rules in this routine; use your own judgement")
+    assert advice.short == "no flare-up rules"
+    plan = make_plan([plain, *BUILTIN.values()], ONSET, [], at(1), TZ)
+    assert plan.of("custom").fit is Fit.NO_RULES and "custom" not in [a.routine.id for a in plan.fitting(Fit.NOW)]
+    # Its cold still rests the skin: no flare-up rules does not mean no skin rules.
+    own_ice = custom("", kind="therapy\n    modality: cold")
+    assert fit(own_ice, at(1.5), ice(1)) == (Fit.LATER, "after your ice pack for a new spasm: from 12:20")
 
 
 def test_a_session_that_did_not_count_leaves_no_gap() -> None:
-    assert fit(ICE, at(1.5), ice(1, counts=False)) == (Fit.NOW, "available now (0 of 3-4 today)")
+    assert fit(ICE, at(1.5), ice(1, counts=False)) == (Fit.NOW, "available now (up to 4 today)")
     assert Done.of("ice-pack", at(1), "stopped", 59).counts is False
     assert Done.of("ice-pack", at(1), "stopped", 60).counts is True
     assert Done.of("ice-pack", at(1), "completed", 5).counts is True
 
 
-def test_other_routines_and_later_sessions_do_not_count() -> None:
-    done = [Done("heating-pad", at(1), True), *ice(5)]
-    assert fit(ICE, at(2), done) == (Fit.NOW, "available now (0 of 3-4 today)")  # 14:00 is still to come
+def test_later_sessions_and_other_modalities_do_not_count() -> None:
+    done = [*ice(1, routine=HEAT), *ice(5)]
+    assert fit(ICE, at(2), done) == (Fit.NOW, "available now (up to 4 today)")  # 14:00 is still to come
 
 
-def test_the_daily_limit_then_midnight() -> None:
-    done = ice(1, 3, 5, 7)  # 10:00, 12:00, 14:00, 16:00 on Thursday
-    advice = advise(ICE, ONSET, done, at(9.5), TZ)
-    assert (advice.fit, advice.reason) == (Fit.LATER, "4 of 3-4 today; again tomorrow")
+def test_the_routine_s_own_daily_limit_then_midnight() -> None:
+    done = ice(1, 3.5, 6, 8.5)  # Thursday
+    advice = advise(ICE, ONSET, done, at(11), TZ)
+    assert (advice.fit, advice.reason) == (Fit.LATER, "4 done, up to 4 today; again tomorrow")
     assert advice.at == datetime(2026, 11, 20, 0, 0, tzinfo=TZ)
     assert fit(ICE, at(14.99), done)[0] is Fit.LATER  # 23:59
-    assert fit(ICE, at(15), done) == (Fit.NOW, "available now (0 of 3-4 today)")  # midnight
+    assert fit(ICE, at(15), done) == (Fit.NOW, "available now (up to 4 today)")  # midnight
 
 
-def test_a_gap_across_midnight_counts_yesterday_s_session() -> None:
-    done = ice(1, 5, 14.5)  # the last at 23:30
-    assert fit(ICE, at(14.75), done) == (Fit.LATER, "next tomorrow 01:30 (3 of 3-4 today)")  # 23:45
-    assert fit(ICE, at(15.5), done) == (Fit.LATER, "next at 01:30 (0 of 3-4 today)")  # 00:30
-    assert fit(ICE, at(16.5), done) == (Fit.NOW, "available now (0 of 3-4 today)")
+def test_a_rest_across_midnight_counts_yesterday_s_session() -> None:
+    done = ice(1, 5, 14.5)  # the last from 23:30 to 23:50
+    assert fit(ICE, at(14.9), done) == (Fit.LATER, "after your ice pack for a new spasm: from tomorrow 01:50")
+    assert fit(ICE, at(15.5), done) == (Fit.LATER, "after your ice pack for a new spasm: from 01:50")  # 00:30
+    assert fit(ICE, at(17), done) == (Fit.NOW, "available now (up to 4 today)")
 
 
-def test_the_limit_and_a_gap_that_ends_after_midnight() -> None:
-    done = ice(1, 3, 5, 14)  # the fourth at 23:00
-    assert fit(ICE, at(14.5), done) == (Fit.LATER, "4 of 3-4 today; next tomorrow 01:00")
+def test_start_to_start_min_gap_is_kept_for_other_routines() -> None:
+    gapped = custom("frequency: {times_per_day: 3, min_gap: 2h}")
+    done = [Done("custom", at(1), True)]
+    assert fit(gapped, at(2), done) == (Fit.LATER, "next at 12:00 (1 done, up to 3 today)")
+    assert fit(gapped, at(3), done) == (
+        Fit.NO_RULES, "no flare-up rules in this routine; use your own judgement (1 done, up to 3 today)")
+    with_rules = custom("use_when: {phases: [acute]}\nfrequency: {times_per_day: 3, min_gap: 2h}")
+    assert fit(with_rules, at(2), done) == (Fit.LATER, "next at 12:00 (1 done, up to 3 today)")
+    assert fit(with_rules, at(3), done) == (Fit.NOW, "available now (1 done, up to 3 today)")
 
 
 def test_thirty_hours_in() -> None:
     now = at(30)  # Friday 15:00
-    done = ice(1, 3, 5, 24, 26.5)  # Thursday x3, Friday 09:00 and 11:30
-    assert fit(ICE, now, done) == (Fit.NOW, "available now (2 of 3-4 today)")
-    assert fit(HEAT, now) == (Fit.LATER, "from tomorrow 09:00")
+    done = ice(1, 3.5, 6, 24, 26.5)  # Thursday x3, Friday 09:00 and 11:30
+    assert fit(ICE, now, done) == (Fit.NOW, "available now (2 done, up to 4 today)")
     plan = make_plan(BUILTIN.values(), ONSET, done, now, TZ)
     assert plan.phase is Phase.ACUTE
     assert headline(plan, TZ) == "Back spasm since Thu 19 Nov 09:00, 30 hours ago"
     order = [a.fit for a in plan.advice]
-    assert order == sorted(order, key=[Fit.NOW, Fit.LATER, Fit.OVER, Fit.NOT_FOR_FLARE].index)
-    assert plan.of("ice-pack").fit is Fit.NOW and plan.of("heating-pad").fit is Fit.LATER
+    assert order == sorted(order, key=[Fit.NOW, Fit.LATER, Fit.NO_RULES, Fit.OVER, Fit.NOT_FOR_FLARE].index)
+    assert plan.of("ice-pack").fit is Fit.NOW and plan.of("heating-pad").fit is Fit.NOW
 
 
-def test_a_gap_that_would_end_after_the_window_closes() -> None:
-    done = ice(46)  # Saturday 07:00; the next would be 09:00, when the first 48 hours end
-    assert fit(ICE, at(47), done) == (Fit.OVER, "1 of 3-4 today; only in the first 48 hours")
+def test_a_rest_that_would_end_after_the_window_closes() -> None:
+    done = ice(70)  # Sunday 07:00 to 07:20; the next would be 09:20, after the first 72 hours
+    assert fit(ICE, at(71), done) == (Fit.OVER, "1 done, up to 4 today; only in the first 3 days")
 
 
-def test_after_48_hours_heat_not_ice() -> None:
-    assert fit(ICE, at(48)) == (Fit.OVER, "only in the first 48 hours")
-    assert fit(HEAT, at(48)) == (Fit.NOW, "available now")
-    heat = [Done("heating-pad", at(48.1), True)]  # 09:06
-    assert fit(HEAT, at(48.2), heat) == (Fit.LATER, "next at 09:36 (1 today)")
-    assert fit(SHOWER, at(48)) == (Fit.NOW, "available now")
-    assert fit(BUILTIN["hip-and-back-stretch"], at(48)) == (Fit.NOW, "available now (0 of 1-3 today)")
-
-
-def test_72_hours_and_after() -> None:
+def test_the_ice_window_is_the_three_days_its_words_say() -> None:
     massage = BUILTIN["ice-massage"]
-    assert fit(massage, at(47)) == (Fit.NOW, "available now (0 of 1-4 today)")
-    assert fit(massage, at(48)) == (Fit.OVER, "only in the first 48 hours")  # acute only
+    for routine in (ICE, massage):
+        assert window(routine) == (0, 72 * 3600)
+        assert fit(routine, at(71.9))[0] is Fit.NOW
+        assert fit(routine, at(72)) == (Fit.OVER, "only in the first 3 days")
+    assert fit(HEAT, at(72))[0] is Fit.NOW
+    assert fit(SHOWER, at(48)) == (Fit.NOW, "available now")
+    assert fit(BUILTIN["hip-and-back-stretch"], at(48)) == (Fit.NOW, "available now (up to 3 today)")
     for hours in (72, 24 * 10):
-        assert fit(HEAT, at(hours))[0] is Fit.NOW
-        assert fit(ICE, at(hours))[0] is Fit.OVER
-        assert fit(BUILTIN["desk-break"], at(hours))[0] is Fit.NOT_FOR_FLARE
+        assert fit(BUILTIN["desk-break"], at(hours))[0] is Fit.NOW
     plan = make_plan(BUILTIN.values(), ONSET, [], at(24 * 10), TZ)
     assert headline(plan, TZ) == "Back spasm since Thu 19 Nov 09:00, 10 days ago"
 
@@ -137,14 +186,15 @@ summary: A test routine.
 category: therapy
 {extra}
 steps:
-  - kind: timer
+  - kind: {kind}
     title: Wait
     duration: 1m
 """
 
 
-def custom(extra: str):
-    return parse_routine(ROUTINE.format(extra=extra), "custom.yaml", expect_id="custom")
+def custom(extra: str, kind: str = "timer"):
+    """A routine of one step (a 1-minute timer, or another kind's first lines)."""
+    return parse_routine(ROUTINE.format(extra=extra, kind=kind), "custom.yaml", expect_id="custom")
 
 
 def test_windows_from_phases_and_since_onset() -> None:
@@ -158,12 +208,12 @@ def test_windows_from_phases_and_since_onset() -> None:
     assert fit(between, at(1)) == (Fit.LATER, "from 11:00")
     assert fit(between, at(10)) == (Fit.OVER, "only from 2 hours to 10 hours after the start")
     assert fit(custom("frequency: {times_per_day: 2}"), at(1), [Done("custom", at(0.5), True)] * 2) == (
-        Fit.LATER, "2 of 2 today; again tomorrow")
+        Fit.LATER, "2 done, up to 2 today; again tomorrow")
 
 
 def test_48_hours_across_the_clock_change() -> None:
     onset = datetime(2026, 10, 24, 9, 0, tzinfo=TZ)  # BST; the clocks go back on the 25th
-    advice = advise(HEAT, onset, [], onset + timedelta(hours=1), TZ)
+    advice = advise(SHOWER, onset, [], onset + timedelta(hours=1), TZ)
     assert advice.reason == "from Mon 26 Oct 08:00"  # 48 real hours: one hour earlier on the wall
 
 
@@ -194,14 +244,34 @@ def test_parse_start() -> None:
 def test_reminders_follow_the_gap_not_the_daily_limit() -> None:
     from coach.flareup import reminder_due, reminder_time
 
-    gap = advise(ICE, ONSET, ice(1), at(1.5), TZ)  # next at 12:00
-    assert reminder_time(gap) == at(3)
-    limited = advise(ICE, ONSET, ice(1, 3, 5, 7), at(9), TZ)  # 4 of 3-4: again tomorrow
+    gap = advise(ICE, ONSET, ice(1), at(1.5), TZ)  # ended 10:20: from 12:20
+    assert reminder_time(gap) == at(1) + timedelta(hours=2, minutes=20)
+    limited = advise(ICE, ONSET, ice(1, 3.5, 6, 8.5), at(9), TZ)  # 4 of up to 4: again tomorrow
     assert limited.fit is Fit.LATER and reminder_time(limited) is None
+    all_cold = ice(1, 3.5, 6, routine=ICE) + ice(8.5, routine=BUILTIN["ice-massage"])
+    assert reminder_time(advise(ICE, ONSET, all_cold, at(9), TZ)) is None  # cold's own limit for the day
     assert reminder_time(advise(BUILTIN["hip-and-back-stretch"], ONSET, [], at(1), TZ)) is None  # not therapy
     assert reminder_time(advise(ICE, ONSET, [], at(1), TZ)) is None  # fits now: nothing to wait for
     # Come due: asked again, since the routine may have been done meanwhile.
-    assert reminder_due(advise(ICE, ONSET, ice(1), at(3), TZ)) == ("prompt", None)
-    assert reminder_due(advise(ICE, ONSET, ice(1, 2.5), at(3), TZ)) == ("move", at(4.5))
-    assert reminder_due(advise(ICE, ONSET, ice(1), at(48), TZ)) == ("drop", None)  # its time has passed
+    assert reminder_due(advise(ICE, ONSET, ice(1), at(3.5), TZ)) == ("prompt", None)
+    assert reminder_due(advise(ICE, ONSET, ice(1, 2.5), at(3.5), TZ)) == ("move", at(2.5) + timedelta(hours=2, minutes=20))
+    assert reminder_due(advise(ICE, ONSET, ice(1), at(72), TZ)) == ("drop", None)  # its time has passed
     assert reminder_due(None) == ("drop", None)  # the flare-up settled, or the routine went
+
+
+def test_the_rules_in_words_say_what_the_rules_do() -> None:
+    from coach.flareup import timing_lines
+
+    assert timing_lines(ICE) == (
+        "In a flare-up: in the first 3 days.",
+        "Up to 4 times a day.",
+        "After it, no cold from any routine for 2 hours from when it ends; at most 4 cold sessions a day in all.",
+    )
+    assert timing_lines(HEAT)[0] == "In a flare-up: from the start, and after."
+    assert "no heat from any routine for 1 hour" in timing_lines(HEAT)[2]
+    assert timing_lines(SHOWER) == ("In a flare-up: from 48 hours after it starts.",)
+    assert timing_lines(BUILTIN["core-and-back-strength"])[0].startswith("In a flare-up: not for one")
+    assert timing_lines(custom("frequency: {min_gap: 90m}")) == (
+        "In a flare-up: no rules in this routine; use your own judgement.",
+        "At least 1 hour 30 minutes from the start of one session to the next.",
+    )

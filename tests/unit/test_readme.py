@@ -33,3 +33,11 @@ def test_first_lines_are_install_and_start_then_install_and_test() -> None:
     assert "'.[test]'" in block[1] and "pytest" in block[1]
     ci = (REPO / ".ci" / "run").read_text()
     assert block[1].split("&& ")[-1] in ci, "CI runs the README's test command"
+
+
+def test_red_flags_section_is_the_one_definition() -> None:
+    """The README's red flags are coach.safety's, word for word."""
+    from coach.safety import as_markdown
+
+    section = README.split("<!-- red flags: generated from coach/safety.py -->\n", 1)[1]
+    assert section.split("<!-- end of red flags -->", 1)[0] == as_markdown()

@@ -78,7 +78,7 @@ RULES = [
     (HEADER.replace("id: demo", "id: Demo_1") + "steps:\n  - kind: info\n    title: a\n", "1:5: id: 'Demo_1' must be lowercase"),
     (HEADER.replace("id: demo", "id: other") + "steps:\n  - kind: info\n    title: a\n", "1:5: id: 'other' does not match the file name 'demo.yaml'"),
     (HEADER.replace("category: stretch", "category: strech") + "steps:\n  - kind: info\n    title: a\n",
-     "4:11: category: 'strech' is not one of: rest, stretch, strength, posture, technique, therapy, desk-break; did you mean 'stretch'?"),
+     "4:11: category: 'strech' is not one of: rest, stretch, strength, posture, technique, therapy, desk-break, movement; did you mean 'stretch'?"),
     (HEADER.replace("title: Demo routine", "title: 42") + "steps:\n  - kind: info\n    title: a\n", "2:8: title: expected text, not 42 (a number); put it in quotes"),
     (HEADER.replace("title: Demo routine", "title: " + "x" * 81) + "steps:\n  - kind: info\n    title: a\n", "2:8: title: too long (81 characters); at most 80"),
     (HEADER.replace("title: Demo routine", 'title: "two\\nlines"') + "steps:\n  - kind: info\n    title: a\n", "2:8: title: must be a single line"),

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from coach import yamlsafe
 from coach.yamlsafe import MAX_BYTES, MAX_DEPTH, MAX_NODES, Mark, YamlProblem, load_yaml
 
-SUITE = Path(__file__).resolve().parents[3] / "shared" / "yaml-test-suite"
+SUITE = Path(__file__).resolve().parents[1] / "data" / "yaml-test-suite"
 
 
 def plain(text: str | bytes):
