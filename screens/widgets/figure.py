@@ -42,6 +42,8 @@ class FigureCanvas(Widget):
         super().__init__(id=id)
         self.frame: FigureFrame | None = None
         self._strips: dict[tuple[object, ...], tuple[Strip, ...]] = {}
+        self._shown: tuple[tuple[object, ...], tuple[Strip, ...]] | None = None
+        self._styles: tuple[Style, Style, Style] | None = None
 
     def show(self, frame: FigureFrame | None) -> None:
         """Show ``frame``; redraws only when it differs from the one shown."""
@@ -70,14 +72,24 @@ class FigureCanvas(Widget):
         rows = math.ceil(box.height * (width * 2 / box.width) / 4)
         return max(1, min(rows, container.height - CAPTION_ROWS))
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles = None  # a new theme: colours looked up again, frames drawn again
+        self._strips.clear()
+        self._shown = None
+
     def _frame_strips(self) -> tuple[Strip, ...]:
         width, height = self.size
         if self.frame is None or width < 1 or height < 1:
             return ()
-        base = self.rich_style  # the background and colours around the drawing
-        figure = base + self.get_component_rich_style("figure-canvas--figure", partial=True)
-        prop = base + self.get_component_rich_style("figure-canvas--prop", partial=True)
-        key = (self.frame, width, height, base, figure, prop)
+        if self._shown is not None and self._shown[0] == (self.frame, width, height):
+            return self._shown[1]  # asked once per line: the same frame as a moment ago
+        if self._styles is None:
+            base = self.rich_style  # the background and colours around the drawing
+            self._styles = (base, base + self.get_component_rich_style("figure-canvas--figure", partial=True),
+                            base + self.get_component_rich_style("figure-canvas--prop", partial=True))
+        base, figure, prop = self._styles
+        key = (self.frame, width, height)
         strips = self._strips.get(key)
         if strips is None:
             if len(self._strips) > 64:  # a new figure or size: the old frames go
@@ -85,11 +97,14 @@ class FigureCanvas(Widget):
             grid = render_movement(self.frame.poses, self.frame.t, self.frame.mirrored, width, height)
             strips = self._strips[key] = tuple(
                 Strip(_segments(text, layers, base, figure, prop), width) for text, layers in zip(grid.lines, grid.layers))
+        self._shown = (key, strips)
         return strips
 
     def render_line(self, y: int) -> Strip:
         strips = self._frame_strips()
-        return strips[y] if y < len(strips) else Strip.blank(self.size.width, self.rich_style)
+        if y < len(strips):
+            return strips[y]
+        return Strip.blank(self.size.width, self._styles[0] if self._styles else self.rich_style)
 
 
 def _segments(text: str, layers: str, base: Style, figure: Style, prop: Style) -> list[Segment]:

@@ -160,3 +160,22 @@ async def test_the_editor_shows_the_figure_of_the_step_under_the_cursor(build) -
         area.cursor_location = (1, 0)  # the routine's own fields: no step, no figure
         await pilot.pause()
         assert not panel.display
+
+
+async def test_a_new_theme_recolours_the_figure(build, clock) -> None:
+    app = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = await into_the_bridge(pilot, clock)
+        canvas = screen.query_one(FigureCanvas)
+
+        def colours() -> set[str]:
+            return {str(seg.style.color) for y in range(canvas.size.height)
+                    for seg in canvas.render_line(y) if seg.text.strip() and seg.style}
+
+        dark = colours()
+        app.theme = "textual-light"
+        await pilot.pause()
+        await pilot.pause()
+        light = colours()
+        assert dark and light and dark != light
