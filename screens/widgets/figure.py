@@ -70,7 +70,8 @@ class FigureCanvas(Widget):
         poses = tuple(mirror(p) for p in self.frame.poses) if self.frame.mirrored else self.frame.poses
         box = figure_box(poses)
         rows = math.ceil(box.height * (width * 2 / box.width) / 4)
-        return max(1, min(rows, container.height - CAPTION_ROWS))
+        captioned = self.parent is not None and any(w.display for w in self.parent.query("#figure-caption"))
+        return max(1, min(rows, container.height - (CAPTION_ROWS if captioned else 0)))
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
