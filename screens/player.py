@@ -214,8 +214,8 @@ class PlayerScreen(Screen[PlayerResult]):
     def _delay_to_next_frame(self, state: PlayerState) -> float | None:
         """While the figure moves, when its next frame is due, if that comes
         before the countdown's next change (which shows the frame too)."""
-        if state.status is not Status.RUNNING or not self.query_one(FigurePanel).moving:
-            return None
+        if state.status is not Status.RUNNING or self.has_class("no-figure") or not self.query_one(FigurePanel).moving:
+            return None  # nothing moving on screen (a figure left out moves unseen)
         delay = next_frame_in(state.elapsed) + 0.005
         return delay if delay < self._delay_to_next_change(state) - 0.01 else None
 

@@ -102,6 +102,8 @@ async def test_figures_off_in_the_config_say_it_in_words(coach_home: Path, build
         assert not screen.query_one(FigurePanel).display
         words = screen.query_one("#figure-text", Static)
         assert words.display and "Hips lifted until" in str(words.render())
+        await tick(pilot, clock, 0.25)  # mid-movement, but nothing on screen moves: no extra wake-ups
+        assert screen._delay_to_next_frame(screen.player.state()) is None
 
 
 async def test_a_small_terminal_leaves_the_figure_out_and_back_when_it_grows(build, clock) -> None:
