@@ -32,7 +32,7 @@ from coach.model import (
     StepKind,
     UseWhen,
 )
-from coach.poses import Pose, PoseChecker, builtin_poses, check_figure_names
+from coach.poses import Pose, PoseChecker, builtin_pose_names, check_figure_names
 from coach.skin import MIN_OFF_TIME, NAMES as SKIN_NAMES, SESSION_CAP, SKIN_MODALITIES
 from coach.yamlsafe import MAX_BYTES, Mark, Node, YamlProblem, load_yaml
 
@@ -508,7 +508,7 @@ class _Checker:
     def own_poses(self, node: Node, field: str) -> tuple[Pose, ...]:
         if isinstance(node.value, dict):  # a step naming a broken pose is not told it does not exist
             self.declared_poses = tuple(node.value)
-        return PoseChecker(self.report).poses(node, field, reserved=tuple(builtin_poses()))
+        return PoseChecker(self.report).poses(node, field, reserved=tuple(builtin_pose_names()))
 
     def figure(self, node: Node, field: str) -> tuple[str, ...]:
         """``figure: name`` or ``figure: [first, second]``, every name a known pose."""

@@ -8,7 +8,16 @@ import pytest
 
 from coach.library import builtin_entries
 from coach.model import Step
-from coach.poses import ALL_JOINTS, FRAME_HEIGHT, FRAME_WIDTH, JOINTS, PoseLibraryError, builtin_poses, parse_pose_library
+from coach.poses import (
+    ALL_JOINTS,
+    FRAME_HEIGHT,
+    FRAME_WIDTH,
+    JOINTS,
+    PoseLibraryError,
+    builtin_pose_names,
+    builtin_poses,
+    parse_pose_library,
+)
 from coach.routines import RoutineError, parse_routine
 
 HEAD = """\
@@ -77,6 +86,10 @@ def test_the_library_loads_and_every_pose_is_inside_the_frame() -> None:
         assert [name for name, _ in pose.joints] == list(ALL_JOINTS)
         for name, (x, y) in pose.joints:
             assert 0 <= x <= FRAME_WIDTH and 0 <= y <= FRAME_HEIGHT, (pose.name, name)
+
+
+def test_the_quick_name_list_finds_exactly_the_poses_of_the_full_read() -> None:
+    assert builtin_pose_names() == set(builtin_poses())
 
 
 def test_every_step_of_every_builtin_routine_has_a_figure() -> None:
