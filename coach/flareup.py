@@ -385,15 +385,28 @@ def headline(plan: Plan, tz: tzinfo | None = None) -> str:
     return f"Back spasm since {start:%a} {start.day} {start:%b} {start:%H:%M}, {ago}"
 
 
-def phase_advice(phase: Phase) -> str:
-    """What the articles and public guidance say for this phase (our own text)."""
+#: After this long, a flare-up that has not settled is worth a GP's or a
+#: physiotherapist's look (NHS inform: if symptoms don't improve after 2 weeks).
+SEE_SOMEONE_AFTER = timedelta(days=14)
+
+
+def phase_advice(phase: Phase, elapsed: timedelta | None = None) -> str:
+    """What the articles and public guidance say for this phase (our own text).
+
+    Ice comes first in the first days because the articles say so; heat has
+    the better evidence (ACP 2017), so the words offer both and let the person
+    choose what eases it more."""
     if phase is Phase.ACUTE:
         return ("First two days: moving gently is the main thing (short walks, your normal day as far as "
-                "you can). Ice first (wrapped, up to 20 minutes); heat is an option too. "
+                "you can). Ice or heat, wrapped, up to 20 minutes: the articles start with ice, heat has "
+                "the better evidence; use what eases it more, and never fall asleep with either on. "
                 "Rest positions only as short breaks.")
-    return ("After two days: keep moving. Heat (wrapped, up to 20 minutes, never sleep on it); ice until "
-            "day 3 if it helps more. Build up stretches gently, and strength once moving is comfortable. "
-            "No long rest.")
+    advice = ("After two days: keep moving. Heat (wrapped, up to 20 minutes, never sleep on it); ice is "
+              "still an option up to 3 days (72 hours) after it started. Build up stretches gently; "
+              "strength work once the flare-up has settled. No long rest.")
+    if elapsed is not None and elapsed >= SEE_SOMEONE_AFTER:
+        advice += " Two weeks in and not settling: see your GP or a physiotherapist."
+    return advice
 
 
 def rest_note(advice: Advice) -> str:

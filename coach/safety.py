@@ -9,17 +9,20 @@ and lets the user carry on only after they confirm none of these apply.
 Where each tier comes from (checked against public guidance, November 2026):
 
 - Emergency: NHS "Back pain" (call 999 or go to A&E) and NHS "Cauda equina
-  syndrome" (its signs in full); NICE NG59 names cauda equina among the
-  serious causes to rule out first.
+  syndrome" (its signs in full); the NICE clinical knowledge summary "Back
+  pain - low" lists cauda equina among the causes to rule out first.
 - Urgent, same day: NHS "Back pain" (an urgent GP appointment or 111: fever,
   weight loss, a lump or a change in the back's shape, pain worse at night);
   the red flags for a serious cause that NICE NG59 and the NICE clinical
   knowledge summary "Back pain - low (without radiculopathy)" list: cancer,
   infection (a weakened immune system, pain or blood passing urine), fracture
   (osteoporosis, long-term steroids), a nerve getting worse (weakness in one
-  leg). The article "How to Treat Back Spasms" adds being sick.
+  leg); the NHS 111 list also has pain worse on sneezing, coughing or going
+  to the toilet, and pain high between the shoulder blades (Coach covers the
+  upper back too). The article "How to Treat Back Spasms" adds being sick.
 - See a doctor: NHS "Back pain" (see a GP if it does not improve after a few
-  weeks) and NHS "Sciatica" (pain, numbness or tingling down one leg); the
+  weeks, stops daily activities, or you are worried or struggling to cope)
+  and NHS "Sciatica" (pain, numbness or tingling down one leg); the
   article "How to Treat Back Spasms" (pain below the knee, numbness, pain
   after an injury).
 """
@@ -55,8 +58,8 @@ EMERGENCY = Tier(
     ),
     'NHS "Back pain" (when to call 999 or go to A&E); NHS "Cauda equina syndrome"; NICE NG59',
     "Emergency care now (999)",
-    "numbness around your genitals or buttocks, new bladder, bowel or sexual trouble, pain or weakness "
-    "in both legs, chest pain, or pain after a serious fall or accident",
+    "numbness around your genitals, buttocks or back passage, new bladder, bowel or sexual trouble, "
+    "pain, tingling, weakness or numbness in both legs, chest pain, or pain after a serious fall",
 )
 
 URGENT = Tier(
@@ -73,6 +76,8 @@ URGENT = Tier(
         "A weakened immune system, for example from chemotherapy or medicines after a transplant",
         "Osteoporosis, or taking steroid tablets for a long time",
         "Weakness in one leg, or a foot that drags or slaps down",
+        "Pain that is worse when you sneeze, cough or go to the toilet",
+        "Pain high in your back, between your shoulder blades, rather than low down",
         "Being sick (vomiting) with the back pain",
     ),
     'NHS "Back pain" (urgent GP appointment or 111); NICE NG59 and the NICE clinical knowledge '
@@ -80,7 +85,8 @@ URGENT = Tier(
     "Medical advice today (111)",
     "fever, weight loss without trying, pain worse at night, cancer in the past, a lump or change in "
     "your back's shape, pain or blood passing urine, a weak immune system, osteoporosis or long-term "
-    "steroids, weakness in one leg, or being sick",
+    "steroids, weakness in one leg, pain worse on coughing or sneezing, pain between the shoulder "
+    "blades, or being sick",
 )
 
 SEE_A_DOCTOR = Tier(
@@ -92,11 +98,12 @@ SEE_A_DOCTOR = Tier(
         "Numbness or tingling in one leg",
         "Pain that started with an injury",
         "Pain that stops you doing everyday things, or keeps getting worse",
+        "You are worried about the pain, or struggling to cope with it",
     ),
     'NHS "Back pain" (see a GP); NHS "Sciatica"; the article "How to Treat Back Spasms"',
     "See a doctor soon",
-    "no better after a few weeks, pain below the knee, numbness or tingling in one leg, or pain from "
-    "an injury",
+    "no better after a few weeks, pain below the knee, numbness or tingling in one leg, pain from an "
+    "injury, pain that stops everyday things or keeps getting worse, or worry about it",
 )
 
 TIERS = (EMERGENCY, URGENT, SEE_A_DOCTOR)

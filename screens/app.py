@@ -35,11 +35,14 @@ from coach.sitstate import SitSnapshot, status_line, write_snapshot
 from coach.sitting import BreakEvent, Mode, SitTimer, pause_choices
 from coach.store import FlareUpRecord, SessionRecord, Store, StoreError, open_store
 from screens.break_prompt import BreakPromptScreen
+from screens.watchers import prune_closed_watchers
 from screens.commands import RoutineCommands
 
 
 #: How often the user routine folder is checked for added, changed or removed files.
 ROUTINE_POLL_SECONDS = 2.0
+#: How often closed widgets still held by a watcher are let go (screens.watchers).
+PRUNE_WATCHERS_SECONDS = 20.0
 #: Where the opt-in reminder for the next timed therapy session is kept (history meta).
 THERAPY_REMINDER_KEY = "therapy_reminder"
 
@@ -107,6 +110,7 @@ class CoachApp(App[int]):
         self._routines_seen = folder_signature(self.services.paths.routines_dir)
         self._reminder = self.load_therapy_reminder()
         self.set_interval(ROUTINE_POLL_SECONDS, self.check_routine_folder)
+        self.set_interval(PRUNE_WATCHERS_SECONDS, self.prune_watchers)
         for problem in self.services.config.problems:
             self.notify(problem, title="Settings", severity="warning", markup=False, timeout=12)
         if self.services.store_problem:
@@ -335,6 +339,10 @@ class CoachApp(App[int]):
         if event is not None:
             self.record_break(event)
         self.sit_poll()
+
+    def prune_watchers(self) -> None:
+        """Let closed widgets go (screens.watchers: a Textual leak, #6666)."""
+        prune_closed_watchers(self)
 
     def check_routine_folder(self) -> None:
         """Reload the library when a file in the user folder was added, changed

@@ -40,7 +40,7 @@ def _names(advice: Sequence[Advice]) -> Content:
 def now_panel(plan: Plan, pain: int | None, tz: tzinfo | None) -> Content:
     """The panel: how long since it started, the phase's advice, what fits now and later."""
     top = headline(plan, tz) + (f" · pain {pain}/10" if pain is not None else "")
-    lines = [Content.styled(top, "bold"), Content(phase_advice(plan.phase))]
+    lines = [Content.styled(top, "bold"), Content(phase_advice(plan.phase, plan.elapsed))]
     now = plan.fitting(Fit.NOW)
     if now:
         movement_first = [a for a in now if not rest_note(a)] + [a for a in now if rest_note(a)]

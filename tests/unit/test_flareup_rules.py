@@ -275,3 +275,14 @@ def test_the_rules_in_words_say_what_the_rules_do() -> None:
         "In a flare-up: no rules in this routine; use your own judgement.",
         "At least 1 hour 30 minutes from the start of one session to the next.",
     )
+
+
+def test_phase_words_offer_both_and_send_someone_after_two_weeks() -> None:
+    from coach.flareup import phase_advice
+
+    first = phase_advice(Phase.ACUTE)
+    assert "moving gently is the main thing" in first and "never fall asleep" in first
+    assert "ice" in first.lower() and "heat" in first.lower()
+    assert "72 hours" in phase_advice(Phase.SUBACUTE, timedelta(days=3))
+    assert "GP or a physiotherapist" not in phase_advice(Phase.SUBACUTE, timedelta(days=13, hours=23))
+    assert "GP or a physiotherapist" in phase_advice(Phase.SUBACUTE, timedelta(days=14))

@@ -1,0 +1,53 @@
+"""Let go of widgets that have closed but are still held by a watcher.
+
+Textual keeps a watcher, ``(owner, callback)``, on the *watched* object until
+that object's value next changes (Textual issue #6666, open in 8.2). A value
+that never changes keeps every owner that ever watched it: each time home's
+Footer is rebuilt its old keys stay on the Footer (they ``data_bind`` its
+``compact``), and every Header ever mounted stays on the app. Over a day of
+break prompts and looks at progress that was about half a megabyte a screen.
+
+:func:`prune_closed_watchers` drops those entries; the app runs it now and
+then (see ``CoachApp``). It only removes entries whose owner has closed, which
+Textual itself would drop at the next change of the value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.app import App
+from textual.dom import DOMNode
+
+#: Where Textual keeps an object's watchers (``textual.reactive._watch``).
+WATCHERS_ATTRIBUTE = "__watchers"
+
+
+def _owner_closed(owner: object) -> bool:
+    return bool(getattr(owner, "_closing", False) or getattr(owner, "_closed", False))
+
+
+def prune(observed: object) -> int:
+    """Drop the watchers on ``observed`` whose owner has closed; how many went."""
+    watchers = getattr(observed, WATCHERS_ATTRIBUTE, None)
+    if not watchers:
+        return 0
+    dropped = 0
+    for entries in watchers.values():
+        kept = [(owner, callback) for owner, callback in entries if not _owner_closed(owner)]
+        dropped += len(entries) - len(kept)
+        entries[:] = kept
+    return dropped
+
+
+def live_nodes(app: App) -> Iterable[DOMNode]:
+    """The app, every screen on its stack, and everything mounted on them."""
+    yield app
+    for screen in app.screen_stack:
+        yield screen
+        yield from screen.walk_children(with_self=False)
+
+
+def prune_closed_watchers(app: App) -> int:
+    """Drop the watchers of closed widgets from every live node; how many went."""
+    return sum(prune(node) for node in live_nodes(app))
