@@ -60,12 +60,15 @@ steps:
   # info: read it, then press n to go on
   - kind: info
     title: Get ready
+    # figure: the picture beside the step, a pose from the README's list (or your own, under poses:)
+    figure: lie-knees-bent
     instructions:
       - Lie on your back on a mat or a firm bed, knees bent, feet flat.
 
   # hold: reps of hold-and-relax; sides: both does the left, then the right
   - kind: hold
     title: Knee to chest
+    figure: [lie-knees-bent, knee-to-chest]  # two poses: it moves from the first to the second
     sides: both
     reps: 3
     hold: 20s
@@ -75,6 +78,7 @@ steps:
   # exercise: reps at a pace, optional sets with a rest between them
   - kind: exercise
     title: Pelvic tilt
+    figure: [pelvic-tilt-arch, pelvic-tilt]
     reps: 10
     pace: 3s
     instructions:
@@ -83,6 +87,7 @@ steps:
   # timer: a fixed time
   - kind: timer
     title: Rest
+    figure: lie-knees-bent
     duration: 1m
     instructions:
       - Lie still and breathe slowly.

@@ -24,7 +24,8 @@ from coach.sitting import SitSettings, WorkHours
 from coach.yamlsafe import Node, YamlProblem, load_yaml
 
 SIDE_CHOICES = ("left", "right")
-CONFIG_KEYS = ("theme", "cues", "sides", "sitting")
+CONFIG_KEYS = ("theme", "cues", "sides", "sitting", "figures")
+FIGURE_CHOICES = ("on", "still", "off")  # moving figures, still ones, none
 SITTING_KEYS = ("limit", "snooze", "max_snoozes", "break_routine", "work_hours", "desktop_notifications",
                 "away_after", "away_sources")
 AWAY_SOURCE_NAMES = ("tmux", "terminals", "logind", "gnome", "screensaver", "x11", "macos")
@@ -47,6 +48,7 @@ cues:
   # voice_command: [espeak-ng, -s, "150"]
 sides:
   first: left                # which side goes first in two-sided steps
+figures: on                  # pictures of each step: on (moving), still, or off
 sitting:
   limit: 30m                 # a break is due after sitting this long
   snooze: 5m
@@ -70,6 +72,7 @@ class Config:
     first_side: str = "left"
     sitting: SitSettings = field(default_factory=SitSettings)
     desktop_notifications: bool = True
+    figures: str = "on"  # one of FIGURE_CHOICES
 
 
 @dataclass(frozen=True)
@@ -129,6 +132,15 @@ def load_config(path: Path) -> LoadedConfig:
             values["theme"] = theme.value
         else:
             report(theme, "theme", "expected a theme name such as textual-dark")
+    figures = root.value.get("figures")
+    if figures is not None:
+        value = figures.value
+        if isinstance(value, bool):  # figures: false reads as it is meant
+            value = "on" if value else "off"
+        if value in FIGURE_CHOICES:
+            values["figures"] = value
+        else:
+            report(figures, "figures", "expected on, still or off")
     cues = section("cues", CUES_KEYS)
     for key in ("bell", "voice"):
         if key in cues:

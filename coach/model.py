@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from coach.poses import Pose
 
 FORMAT_VERSION = 1
 
@@ -119,6 +123,7 @@ class Step:
     times: int = 1  # repeat
     steps: tuple[Step, ...] = ()  # repeat
     line: int = 0  # where the step starts in its file (1-based)
+    figure: tuple[str, ...] = ()  # pose names: one, or two for a movement
 
 
 @dataclass(frozen=True)
@@ -166,3 +171,4 @@ class Routine:
     pain_check: PainCheck = field(default_factory=PainCheck)
     sources: tuple[str, ...] = ()
     length: int | None = None  # the stated length, checked against the timeline
+    poses: tuple[Pose, ...] = ()  # the routine's own poses (coach.poses)

@@ -34,6 +34,7 @@ from coach.model import (
 )
 from coach.saferead import read_bounded
 from coach.timeline import pass_size
+from coach.poses import Pose, PoseChecker, builtin_pose_names, check_figure_names
 from coach.skin import MIN_OFF_TIME, NAMES as SKIN_NAMES, SESSION_CAP, SKIN_MODALITIES
 from coach.yamlsafe import MAX_BYTES, Mark, Node, YamlProblem, load_yaml
 
@@ -75,7 +76,7 @@ THERAPY_CAPS = {
 ROUTINE_KEYS = (
     "format", "id", "title", "summary", "category", "length", "tags", "equipment",
     "use_when", "frequency", "cautions", "do_not_use_if", "stop_if", "pain_check",
-    "sources", "steps",
+    "sources", "steps", "poses",
 )
 ROUTINE_REQUIRED = ("id", "title", "summary", "category", "steps")
 USE_WHEN_KEYS = ("phases", "since_onset")
@@ -85,7 +86,7 @@ PAIN_CHECK_KEYS = ("before", "after")
 REMIND_KEYS = ("every", "text")
 
 STEP_COMMON_KEYS = (
-    "kind", "title", "instructions", "cues", "cautions", "sides", "switch_time", "advance", "remind",
+    "kind", "title", "instructions", "cues", "cautions", "sides", "switch_time", "advance", "remind", "figure",
 )
 STEP_KIND_KEYS: dict[StepKind, tuple[str, ...]] = {
     StepKind.INFO: (),
@@ -111,7 +112,7 @@ STEP_KIND_REQUIRED: dict[StepKind, tuple[str, ...]] = {
 STEP_KIND_EXCLUDED: dict[StepKind, tuple[str, ...]] = {
     StepKind.INFO: ("sides", "switch_time", "advance", "remind"),
     StepKind.REST: ("sides", "switch_time"),
-    StepKind.REPEAT: ("cues", "sides", "switch_time", "advance", "remind"),
+    StepKind.REPEAT: ("cues", "sides", "switch_time", "advance", "remind", "figure"),
 }
 SIDES_BY_KIND: dict[StepKind, tuple[Sides, ...]] = {
     StepKind.POSITION: (Sides.NONE, Sides.BOTH, Sides.LEFT, Sides.RIGHT),
@@ -172,6 +173,8 @@ class _Checker:
     def __init__(self, path: str) -> None:
         self.path = path
         self.problems: list[Problem] = []
+        self.poses: tuple[Pose, ...] = ()  # the routine's own, for its steps' figures
+        self.declared_poses: tuple[str, ...] = ()  # their names, broken ones too
         # Cold and heat add up across the whole expanded plan (coach.skin).
         self._repeat_factor = 1
         self._skin_total: dict[Modality, int] = {}
@@ -331,6 +334,7 @@ class _Checker:
         stop_if = field("stop_if", self.lines, ())
         pain_check = field("pain_check", self.pain_check, PainCheck())
         sources = field("sources", self.lines, ())
+        self.poses = field("poses", self.own_poses, ())  # before the steps, which name them
         steps = field("steps", lambda n, f: self.steps(n, f, depth=0), ())
         if frequency.off_time is not None and not self._skin_total and not self.problems:
             self.report(keys["frequency"].value["off_time"].mark, "frequency.off_time",
@@ -341,7 +345,7 @@ class _Checker:
             id=routine_id, title=title, summary=summary, category=category, steps=steps,
             tags=tags, equipment=equipment, use_when=use_when, frequency=frequency,
             cautions=cautions, do_not_use_if=do_not_use_if, stop_if=stop_if,
-            pain_check=pain_check, sources=sources, length=length,
+            pain_check=pain_check, sources=sources, length=length, poses=self.poses,
         )
         if length is not None:
             from coach.timeline import build_timeline
@@ -471,6 +475,7 @@ class _Checker:
         modality = opt("modality", lambda n, f: self.choice(n, f, Modality), None)
         max_duration = opt("max_duration", seconds(1, MAX_STEP_SECONDS), None)
         times = opt("times", lambda n, f: self.integer(n, f, *REPEAT_TIMES), 2)
+        figure = opt("figure", self.figure, ())
         steps: tuple[Step, ...] = ()
         if kind is StepKind.REPEAT and "steps" in raw:
             if depth + 1 > MAX_REPEAT_DEPTH:
@@ -506,7 +511,7 @@ class _Checker:
             duration=duration, hold=hold, reps=reps, sets=sets, pace=pace,
             rest_between_reps=rest_between_reps, rest_between_sets=rest_between_sets,
             modality=modality, max_duration=max_duration, times=times, steps=steps,
-            line=node.mark.line,
+            line=node.mark.line, figure=figure,
         )
         if kind is not StepKind.REPEAT:
             self.add_plan_size(node.mark, field, step)
@@ -527,6 +532,24 @@ class _Checker:
             self.report(mark, field, (
                 f"the plan lasts {format_duration(self._plan_seconds)} by here (repeats, sets, reps and "
                 f"sides multiplied out); a routine may last at most {format_duration(MAX_PLAN_SECONDS)}"))
+
+    def own_poses(self, node: Node, field: str) -> tuple[Pose, ...]:
+        if isinstance(node.value, dict):  # a step naming a broken pose is not told it does not exist
+            self.declared_poses = tuple(node.value)
+        return PoseChecker(self.report).poses(node, field, reserved=tuple(builtin_pose_names()))
+
+    def figure(self, node: Node, field: str) -> tuple[str, ...]:
+        """``figure: name`` or ``figure: [first, second]``, every name a known pose."""
+        items = [node] if isinstance(node.value, str) else node.value if isinstance(node.value, list) else None
+        if not items or len(items) > 2:
+            raise self.fail(node, field, "expected a pose name, or two in brackets for a movement ([bridge-down, bridge-up])")
+        names = tuple(self.text(item, field, max_len=MAX_LINE) for item in items)
+        problems = check_figure_names(names, self.poses, self.declared_poses)
+        for index, message in problems:
+            self.report(items[index].mark, field, message)
+        if problems:
+            raise _Invalid()
+        return names
 
     def add_skin_time(self, mark: Mark, field: str, modality: Modality, seconds: int) -> None:
         """Count one therapy step's cold or heat toward the session's total, and

@@ -12,6 +12,7 @@ from typing import Any
 
 from coach import routines as R
 from coach.model import FORMAT_VERSION, Advance, Category, Modality, Phase, Sides, StepKind
+from coach.pose_schema import figure_schema, poses_schema
 
 SCHEMA_ID = "https://coach.invalid/schema/routine-v1.json"
 DURATION_PATTERN = r"^\s*(?:\d{1,6}|(?=\d)(?:\d{1,3}h)?(?:\d{1,4}m)?(?:\d{1,5}s)?)\s*$"
@@ -88,6 +89,7 @@ STEP_PROPERTIES: dict[str, dict[str, Any]] = {
     "max_duration": _duration("The most the step may be extended to."),
     "times": {"description": "How many rounds.", "type": "integer", "minimum": R.REPEAT_TIMES[0], "maximum": R.REPEAT_TIMES[1]},
     "steps": {"type": "array", "minItems": 1, "maxItems": R.MAX_STEPS, "items": {"$ref": "#/$defs/step"}},
+    "figure": figure_schema(),
 }
 
 
@@ -166,6 +168,7 @@ def routine_schema() -> dict[str, Any]:
         },
         "sources": _lines("Where the routine comes from."),
         "steps": {"type": "array", "minItems": 1, "maxItems": R.MAX_STEPS, "items": {"$ref": "#/$defs/step"}},
+        "poses": poses_schema(),
     }
     assert set(properties) == set(R.ROUTINE_KEYS), "schema and validator disagree on routine keys"
     return {

@@ -22,12 +22,14 @@ from textual.widgets.option_list import Option
 
 from coach.authoring import EditTarget
 from coach.durations import format_duration
+from coach.figure_motion import figure_at_line
 from coach.model import Routine
 from coach.plan_text import render_plan
 from coach.routines import Problem
 from coach.timeline import build_timeline
 from screens.confirm import ConfirmScreen
 from screens.text import literal
+from screens.widgets.figure import FigurePanel
 from screens.widgets.sit_line import SitLine
 
 if TYPE_CHECKING:
@@ -56,6 +58,7 @@ class EditorScreen(Screen[None]):
         self.problems: tuple[Problem, ...] = ()
         self._check_timer: Timer | None = None
         self._plan_shown = False
+        self._routine: Routine | None = None  # the last text without problems, for the figure
 
     @property
     def coach(self) -> CoachApp:
@@ -69,6 +72,7 @@ class EditorScreen(Screen[None]):
                 self.target.text, language="yaml", theme=self._text_theme(), soft_wrap=True, id="yaml")
             with Vertical(id="editor-side"):
                 yield OptionList(id="problems", markup=False)
+                yield FigurePanel(animate=lambda: False, id="editor-figure")
                 with VerticalScroll(id="preview"):
                     yield Static(id="preview-text")
         yield SitLine()
@@ -78,6 +82,7 @@ class EditorScreen(Screen[None]):
         self.sub_title = self.target.path.name
         self.query_one("#problems", OptionList).border_title = "Problems"
         self.query_one("#preview", VerticalScroll).border_title = "Plan"
+        self.query_one("#editor-figure", FigurePanel).border_title = "Figure"
         self.check()
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
 
@@ -142,13 +147,24 @@ class EditorScreen(Screen[None]):
             problems.border_title = "Problems"
             problems.remove_class("has-problems")
         if routine is not None:
+            self._routine = routine
             self._show_plan(routine)
+            self.show_figure()
         elif not self._plan_shown:
             self.query_one("#preview-text", Static).update(
                 Content("The plan and its length show here once the file has no problems."))
         else:
             self.query_one("#preview", VerticalScroll).add_class("stale")
             self.query_one("#preview", VerticalScroll).border_title = "Last plan without problems"
+
+    @on(TextArea.SelectionChanged, "#yaml")
+    def show_figure(self) -> None:
+        """The figure of the step (or pose) under the cursor, from the last text without problems."""
+        if self._routine is None:
+            return
+        line = self.query_one("#yaml", TextArea).cursor_location[0] + 1
+        poses = figure_at_line(self._routine, line)
+        self.query_one("#editor-figure", FigurePanel).still(poses)
 
     @staticmethod
     def _problem_line(problem: Problem) -> Content:

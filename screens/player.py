@@ -13,10 +13,12 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
+from textual import events
 from textual.widgets import Digits, Footer, Header, Static
 
 from coach.durations import format_clock, format_duration
 from coach.engine import Beat, Player, PlayerState, Status, steps_done
+from coach.figure_motion import figure_caption, next_frame_in, step_poses
 from coach.model import Routine
 from coach.recorder import SessionRecorder
 from coach.safety import PAIN_STOP_REASONS
@@ -25,10 +27,16 @@ from coach.timeline import PhaseKind, TimelinePhase, build_timeline
 from coach.voice import find_voice_command, speak
 from screens.widgets.sit_line import SitLine
 from screens.text import bullets, literal
+from screens.widgets.figure import FigurePanel
 from screens.widgets.progress import RoutineProgress
 
 if TYPE_CHECKING:
     from screens.app import CoachApp
+
+#: Below this terminal size the figure is left out and its description is
+#: shown as a line of text instead (the countdown and instructions need the room).
+FIGURE_MIN_WIDTH = 70
+FIGURE_MIN_HEIGHT = 20
 
 
 @dataclass(frozen=True)
@@ -107,6 +115,7 @@ class PlayerScreen(Screen[PlayerResult]):
         self.pain_before = resume.pain_before if resume is not None else pain_before
         self.resume_record = resume
         self._timer: Timer | None = None
+        self._frame_timer: Timer | None = None  # a figure frame between countdown changes
         self._shown_index = -1
         self._shown_reminders = 0
         self._ending = False
@@ -122,21 +131,37 @@ class PlayerScreen(Screen[PlayerResult]):
             with Horizontal(id="player-top"):
                 yield Static(literal(self.routine.title, "bold"), id="routine-title")
                 yield Static(id="routine-position")
-            yield Static(id="phase-label")
-            yield Static(id="phase-counts")
-            yield Digits("0:00", id="countdown")
-            yield Static(id="beat")
-            with VerticalScroll(id="instructions-box"):
-                yield Static(id="instructions")
+            with Horizontal(id="player-body"):
+                with Vertical(id="player-main"):
+                    yield Static(id="phase-label")
+                    yield Static(id="phase-counts")
+                    yield Digits("0:00", id="countdown")
+                    yield Static(id="beat")
+                    with VerticalScroll(id="instructions-box"):
+                        yield Static(id="instructions")
+                        yield Static(id="figure-text")  # the figure in words, when it is left out
+                yield FigurePanel(animate=self._figures_move, id="figure-panel")
             yield Static(id="cue")
             yield RoutineProgress(id="routine-progress")
             yield Static(id="up-next")
         yield SitLine()
         yield Footer()
 
+    def _figures_move(self) -> bool:
+        """Figures move unless the config says still (or off) or Textual's animations are off."""
+        return self.coach.services.config.config.figures == "on" and self.app.animation_level != "none"
+
+    def _figure_room(self, width: int, height: int) -> bool:
+        return (self.coach.services.config.config.figures != "off"
+                and width >= FIGURE_MIN_WIDTH and height >= FIGURE_MIN_HEIGHT)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(not self._figure_room(event.size.width, event.size.height), "no-figure")
+
     def on_mount(self) -> None:
         services = self.coach.services
         config = services.config.config
+        self.set_class(not self._figure_room(self.app.size.width, self.app.size.height), "no-figure")
         self.timeline = build_timeline(self.routine, first_side=config.first_side)
         self.player = Player(self.timeline, clock=services.monotonic)
         self.recorder = SessionRecorder(services.store, self.routine, self.timeline)
@@ -155,6 +180,9 @@ class PlayerScreen(Screen[PlayerResult]):
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
+        if self._frame_timer is not None:
+            self._frame_timer.stop()
+            self._frame_timer = None
         state = self.player.state()
         if state.status is Status.FINISHED:
             self.finish()
@@ -169,6 +197,9 @@ class PlayerScreen(Screen[PlayerResult]):
         self.recorder.observe(state)
         if state.status is Status.RUNNING or state.status is Status.WAITING:
             self._timer = self.set_timer(self._delay_to_next_change(state), self.refresh_state)
+            frame_delay = self._delay_to_next_frame(state)
+            if frame_delay is not None:
+                self._frame_timer = self.set_timer(frame_delay, self._next_frame)
 
     def _delay_to_next_change(self, state: PlayerState) -> float:
         # Wake when the shown second changes (the countdown rounds up), so the
@@ -178,6 +209,21 @@ class PlayerScreen(Screen[PlayerResult]):
         fraction = state.remaining - math.floor(state.remaining)
         return min(1.0, max(0.02, fraction + 0.005 if fraction > 0.001 else 1.0))
 
+    def _delay_to_next_frame(self, state: PlayerState) -> float | None:
+        """While the figure moves, when its next frame is due, if that comes
+        before the countdown's next change (which shows the frame too)."""
+        if state.status is not Status.RUNNING or self.has_class("no-figure") or not self.query_one(FigurePanel).moving:
+            return None  # nothing moving on screen (a figure left out moves unseen)
+        delay = next_frame_in(state.elapsed) + 0.005
+        return delay if delay < self._delay_to_next_change(state) - 0.01 else None
+
+    def _next_frame(self) -> None:
+        """A frame of the moving figure between two countdown changes: only the figure is redrawn."""
+        self._frame_timer = None
+        state = self.player.state()
+        if state.index == self._shown_index and state.status is Status.RUNNING:
+            self.query_one(FigurePanel).update_frame(state)
+
     def _phase_changed(self, state: PlayerState) -> None:
         self._shown_index = state.index
         self._shown_reminders = state.reminders
@@ -186,6 +232,12 @@ class PlayerScreen(Screen[PlayerResult]):
             return
         self._cue(spoken(phase))
         step = phase.step
+        poses = step_poses(self.routine, step)
+        self.query_one(FigurePanel).follow(poses, state)
+        # Where there is no room for the figure (or no pictures), its description says it in words.
+        described = figure_caption(poses)
+        self.query_one("#figure-text", Static).update(literal(described))
+        self.query_one("#figure-text", Static).set_class(not described, "empty")
         blocks = [literal(line) for line in step.instructions]
         if step.cautions:
             blocks.append(Content.styled("Careful:", "bold $warning"))
@@ -220,6 +272,7 @@ class PlayerScreen(Screen[PlayerResult]):
         countdown.update(format_clock(state.countdown) if state.countdown is not None else "--:--")
         countdown.set_class(state.status is Status.PAUSED, "paused")
         self._set("beat", Content(beat_text(state)))
+        self.query_one(FigurePanel).update_frame(state)
         self._set("cue", literal(f"> {state.cue}") if state.cue else Content(""))
         self.query_one(RoutineProgress).set_progress(self.timeline.total - state.routine_remaining)
         upcoming = state.next_phase
@@ -309,3 +362,5 @@ class PlayerScreen(Screen[PlayerResult]):
     def on_unmount(self) -> None:
         if self._timer is not None:
             self._timer.stop()
+        if self._frame_timer is not None:
+            self._frame_timer.stop()

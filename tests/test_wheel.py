@@ -26,6 +26,7 @@ def test_wheel_contains_data_and_runs_coach_list(tmp_path: Path) -> None:
     shipped = {Path(n).name for n in names if n.startswith("routines/") and n.endswith(".yaml")}
     assert shipped == {p.name for p in (REPO / "routines").glob("*.yaml")}
     assert "screens/coach.tcss" in names
+    assert "coach/poses.yaml" in names  # the built-in poses every routine's figures name
 
     target = tmp_path / "site"
     install = subprocess.run(

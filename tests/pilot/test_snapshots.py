@@ -1,4 +1,4 @@
-"""SVG snapshots of home, the player mid-exercise and the finish screen.
+"""SVG snapshots of home, the player mid-exercise (with its figure, and too small for one) and the finish screen.
 
 Deterministic: a fake clock, red flags confirmed, no notifications. Update
 with ``pytest tests/pilot/test_snapshots.py --snapshot-update`` and look at
@@ -18,9 +18,8 @@ def test_home(snap_compare, build, size) -> None:
     assert snap_compare(build(), terminal_size=size)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_player_mid_exercise(snap_compare, build, clock, size) -> None:
-    async def into_the_exercise(pilot) -> None:
+def into_the_exercise(clock):
+    async def run_before(pilot) -> None:
         await pilot.pause()
         pilot.app.start_routine("scapular-squeeze")
         await pilot.pause()
@@ -31,7 +30,18 @@ def test_player_mid_exercise(snap_compare, build, clock, size) -> None:
         await pilot.press("n")  # past "get ready"
         await tick(pilot, clock, 12.5)
 
-    assert snap_compare(build(), terminal_size=size, run_before=into_the_exercise)
+    return run_before
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_player_mid_exercise(snap_compare, build, clock, size) -> None:
+    # With the step's figure beside the instructions (shoulder rolls, mid-movement).
+    assert snap_compare(build(), terminal_size=size, run_before=into_the_exercise(clock))
+
+
+def test_player_too_small_for_a_figure(snap_compare, build, clock) -> None:
+    # The figure is left out; its description stands in as a line of text.
+    assert snap_compare(build(), terminal_size=(64, 18), run_before=into_the_exercise(clock))
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")

@@ -1,10 +1,12 @@
 """The JSON Schema (`coach schema`) and the validator agree on valid / invalid:
 over every built-in routine, and over a set of broken files.
 
-Three rules cannot be written in JSON Schema and are left to the validator:
+Some rules cannot be written in JSON Schema and are left to the validator:
 the stated ``length`` must equal the steps' total, the ``id`` must equal the
-file name, and cold or heat lasts at most 20 minutes (durations are text in
-several forms, which a schema cannot compare). ``VALIDATOR_ONLY`` pins exactly
+file name, cold or heat lasts at most 20 minutes (durations are text in
+several forms, which a schema cannot compare), a figure names a pose that
+exists (built-in or the file's own), an own pose does not reuse a built-in
+name, and a prop's box fits in the frame. ``VALIDATOR_ONLY`` pins exactly
 those; every other broken file must be refused by both.
 """
 
@@ -35,6 +37,7 @@ steps:
     instructions: [Lie on your back.]
   - kind: hold
     title: Knee to chest
+    figure: [lie-knees-bent, my-knee-hug]
     sides: both
     reps: 3
     hold: 20s
@@ -50,6 +53,25 @@ steps:
     title: Ice pack
     modality: cold
     duration: 10m
+poses:
+  my-knee-hug:
+    description: Both knees hugged to your chest.
+    joints:
+      head: [6, 3.5]
+      neck: [10, 2.5]
+      hip: [23, 2.5]
+      left_elbow: [15, 7]
+      left_hand: [19, 12]
+      right_elbow: [15, 7]
+      right_hand: [19, 12]
+      left_knee: [19, 12.5]
+      left_foot: [28, 10]
+      right_knee: [19, 12.5]
+      right_foot: [28, 10]
+      spine: [16, 3]
+    props:
+      - floor
+      - {prop: chair, at: [40, 0], size: [12, 12], back: right}
 """
 
 BROKEN = {
@@ -76,12 +98,32 @@ BROKEN = {
     "modality not known": BASE.replace("modality: cold", "modality: lava"),
     "a number for text": BASE.replace("summary: Three exercises from my physiotherapist.", "summary: 42"),
     "boolean-looking advance": BASE.replace("    reps: 10\n", "    reps: 10\n    advance: yes\n"),
+    "three poses in a figure": BASE.replace("figure: [lie-knees-bent, my-knee-hug]", "figure: [a, b, c]"),
+    "a figure that is a number": BASE.replace("figure: [lie-knees-bent, my-knee-hug]", "figure: 3"),
+    "a figure name with capitals": BASE.replace("figure: [lie-knees-bent, my-knee-hug]", "figure: Bridge"),
+    "a pose without a joint": BASE.replace("      right_foot: [28, 10]\n", ""),
+    "a joint outside the frame": BASE.replace("left_knee: [19, 12.5]", "left_knee: [19, 52.5]"),
+    "a joint with one number": BASE.replace("left_knee: [19, 12.5]", "left_knee: [19]"),
+    "a joint not known": BASE.replace("      spine: [16, 3]\n", "      tail: [16, 3]\n"),
+    "a pose without a description": BASE.replace("    description: Both knees hugged to your chest.\n", ""),
+    "a pose with an unknown field": BASE.replace("    description: Both knees hugged to your chest.\n",
+                                                 "    description: Both knees hugged to your chest.\n    colour: red\n"),
+    "a prop not known": BASE.replace("{prop: chair,", "{prop: sofa,"),
+    "a prop without a size": BASE.replace(", size: [12, 12], back: right}", ", back: right}"),
+    "a back on a pillow": BASE.replace("{prop: chair,", "{prop: pillow,"),
+    "a bare prop other than floor": BASE.replace("      - floor\n", "      - wall\n"),
+    "a pose name with capitals": BASE.replace("  my-knee-hug:", "  My-Knee-Hug:").replace("my-knee-hug]", "My-Knee-Hug]"),
 }
 
 
 VALIDATOR_ONLY = {
     "stated length differs": BASE.replace("category: stretch", "category: stretch\nlength: 3m"),
     "cold over 20 minutes": BASE.replace("duration: 10m", "duration: 25m"),
+    # Which poses exist depends on the library and on the file's own poses.
+    "a figure that names no pose": BASE.replace("figure: [lie-knees-bent, my-knee-hug]", "figure: lie-knees-bnet"),
+    "an own pose reusing a built-in name": BASE.replace("  my-knee-hug:", "  bridge-up:").replace("my-knee-hug]", "bridge-up]"),
+    # A prop's box: at + size, a sum a schema cannot take.
+    "a prop reaching outside the frame": BASE.replace("at: [40, 0], size: [12, 12]", "at: [50, 0], size: [12, 12]"),
 }
 
 

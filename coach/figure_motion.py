@@ -1,0 +1,139 @@
+"""Which frame of a step's figure to show at a moment of the player.
+
+A figure of two poses moves between them in step with the pacing: during a
+rep it goes to the second pose while the user moves into position, stays
+there through the hold and comes back as they release; a held stretch moves
+in over its first moment and then stays still; rests, side switches and
+steps to read show the first pose, still. A timed step (walking) swings
+between its two poses at a steady walking pace. Everything here is a pure
+function of the phase and the seconds into it, which come from the engine's
+clock, so frames are pinned in tests with a fake clock.
+
+Frames are quantised (``STEPS`` positions between the poses) and change only
+on a grid of ``1 / FRAME_RATE`` seconds of the phase, so a screen asks again
+at most ``FRAME_RATE`` times a second, only while :attr:`FigureFrame.moving`
+is true, and every other frame falls on the moment the countdown changes
+anyway (one screen update serves both).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from coach.engine import PlayerState, Status
+from coach.model import Routine, Step
+from coach.poses import Pose, figure_poses
+from coach.timeline import PhaseKind, TimelinePhase
+
+FRAME_RATE = 2  # frames a second, at most, while a figure moves
+STEPS = 6  # positions between the two poses of a movement
+MOVE_IN = 1.5  # seconds a held stretch takes to move into position
+SWING_PERIOD = 2.0  # seconds for a timed step to swing there and back (two walking steps)
+
+
+@dataclass(frozen=True)
+class FigureFrame:
+    """What to draw: ``t`` of the way from the first pose to the second."""
+
+    poses: tuple[Pose, ...]
+    t: float  # 0 = first pose, 1 = second; a multiple of 1 / STEPS
+    mirrored: bool  # the right side: drawn from the other side
+    moving: bool  # whether the frame will change without a key being pressed
+
+
+
+def figure_caption(poses: tuple[Pose, ...]) -> str:
+    """The line shown under a figure (or instead of it): the description of the
+    position it goes to, the last pose (the instructions tell how to start)."""
+    return poses[-1].description if poses else ""
+
+
+def step_poses(routine: Routine, step: Step) -> tuple[Pose, ...]:
+    """The poses a step's figure names (none when it has no figure)."""
+    return figure_poses(step.figure, routine.poses) if step.figure else ()
+
+
+def figure_at_line(routine: Routine, line: int) -> tuple[Pose, ...]:
+    """The poses to show for a cursor on ``line`` (1-based) of the routine's file:
+    the figure of the step that line is in, or the pose defined there."""
+    starts: list[tuple[int, tuple[Pose, ...]]] = []
+
+    def walk(steps: tuple[Step, ...]) -> None:
+        for step in steps:
+            starts.append((step.line, step_poses(routine, step)))
+            walk(step.steps)
+
+    walk(routine.steps)
+    starts.extend((pose.line, (pose,)) for pose in routine.poses)
+    found: tuple[Pose, ...] = ()
+    for start, poses in sorted(starts, key=lambda item: item[0]):
+        if start > line:
+            break
+        found = poses
+    return found
+
+
+def _ease(t: float) -> float:
+    t = min(1.0, max(0.0, t))
+    return t * t * (3 - 2 * t)
+
+
+def _quantise(t: float) -> float:
+    return round(_ease(t) * STEPS) / STEPS
+
+
+def movement_at(phase: TimelinePhase, elapsed: float, animate: bool) -> tuple[float, bool]:
+    """(t, moving) for a two-pose figure, ``elapsed`` seconds into ``phase``.
+
+    With ``animate`` off the figure is still: the position to reach in a rep
+    or hold, the first pose otherwise.
+    """
+    if phase.kind is PhaseKind.REP:
+        if not animate:
+            return 1.0, False
+        duration = phase.duration or 0
+        hold = phase.hold or 0
+        if not hold:  # there and back, half the pace each way
+            half = duration / 2
+            t = elapsed / half if elapsed < half else (duration - elapsed) / half
+            return _quantise(t), True
+        move = (duration - hold + 1) // 2  # the engine's split of the pace around the hold (engine._beat)
+        if elapsed < move:
+            return _quantise(elapsed / move), True
+        if elapsed < move + hold:
+            return 1.0, False
+        release = max(duration - move - hold, 1e-9)
+        return _quantise(1 - (elapsed - move - hold) / release), True
+    if phase.kind is PhaseKind.HOLD:
+        if not animate:
+            return 1.0, False
+        move_in = min(MOVE_IN, (phase.duration or 0) / 3)
+        if elapsed < move_in:
+            return _quantise(elapsed / move_in), True
+        return 1.0, False
+    if phase.kind is PhaseKind.WORK and animate:
+        cycle = (elapsed % SWING_PERIOD) / SWING_PERIOD
+        return _quantise(1 - abs(2 * cycle - 1)), True
+    return 0.0, False
+
+
+def next_frame_in(elapsed: float) -> float:
+    """Seconds from ``elapsed`` (into a phase) to the next frame of a moving figure."""
+    step = 1 / FRAME_RATE
+    left = step - (elapsed % step)
+    return left if left > 1e-6 else step
+
+
+def frame_at(poses: tuple[Pose, ...], state: PlayerState, animate: bool = True) -> FigureFrame | None:
+    """The frame of ``poses`` to show for the player's state, or None without a figure."""
+    phase = state.phase
+    if not poses or phase is None:
+        return None
+    mirrored = phase.side == "right"
+    if len(poses) == 1:
+        return FigureFrame(poses, 0.0, mirrored, False)
+    # Frames fall on the 1 / FRAME_RATE grid of the phase's time, whenever they are asked for.
+    # Paused or waiting, the engine's elapsed time stands still, and so does the frame.
+    elapsed = state.elapsed - (state.elapsed % (1 / FRAME_RATE)) if animate else state.elapsed
+    t, moving = movement_at(phase, elapsed, animate)
+    return FigureFrame(poses, t, mirrored, moving and state.status is Status.RUNNING)

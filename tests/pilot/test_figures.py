@@ -1,0 +1,183 @@
+"""The figure beside a step, in the player and in the editor's preview."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Static, TextArea
+
+from coach.figure_render import render_movement
+from screens.editor import EditorScreen
+from screens.player import PlayerScreen
+from screens.widgets.figure import FigureCanvas, FigurePanel
+
+from pilot_helpers import SIZE, tick
+
+
+async def into_the_bridge(pilot, clock) -> PlayerScreen:
+    """Core and back strength, past its pain check and "get ready", up to the bridge."""
+    pilot.app.start_routine("core-and-back-strength")
+    await pilot.pause()
+    await pilot.press("enter")  # cautions
+    await pilot.pause()
+    await pilot.press("s")  # no pain score
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, PlayerScreen)
+    for _ in range(3):  # get ready, tummy brace, curl-up
+        await pilot.press("n")
+        await pilot.pause()
+    assert screen.player.state().phase.step.title == "Bridge"
+    return screen
+
+
+def canvas_text(screen) -> str:
+    canvas = screen.query_one(FigureCanvas)
+    width, height = canvas.content_size
+    return "\n".join(render_movement(canvas.frame.poses, canvas.frame.t, canvas.frame.mirrored, width, height).lines)
+
+
+async def test_the_player_shows_the_step_s_figure_and_moves_it_with_the_count(build, clock) -> None:
+    app = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = await into_the_bridge(pilot, clock)
+        panel = screen.query_one(FigurePanel)
+        canvas = screen.query_one(FigureCanvas)
+        assert panel.display and canvas.size.width >= 20 and canvas.size.height >= 5
+        assert [p.name for p in canvas.frame.poses] == ["bridge-down", "bridge-up"]
+        caption = str(screen.query_one("#figure-caption", Static).render())
+        assert "Hips lifted until shoulders, hips and knees make a line" in caption
+        assert "\u2800" < canvas_text(screen).strip()[:1] <= "\u28ff"  # braille drawn
+        assert canvas.frame.t == 0.0 and panel.moving
+        # While it moves, the player wakes for the next frame, half a second on (FRAME_RATE).
+        await tick(pilot, clock, 0.25)
+        state = screen.player.state()
+        assert screen._delay_to_next_frame(state) == pytest.approx(0.255)  # the countdown: 0.755
+        assert screen._delay_to_next_change(state) == pytest.approx(0.755)
+        start = canvas_text(screen)
+        await tick(pilot, clock, 0.75)
+        assert 0 < canvas.frame.t < 1 and canvas_text(screen) != start
+        await tick(pilot, clock, 1.25)  # the hold: up and still, woken only for the countdown
+        assert canvas.frame.t == 1.0 and not panel.moving
+        assert screen._delay_to_next_frame(screen.player.state()) is None
+        await pilot.press("space")  # paused: still
+        await pilot.pause()
+        assert not panel.moving
+
+
+async def test_animations_off_keep_the_figure_still(build, clock) -> None:
+    app = build()
+    async with app.run_test(size=SIZE) as pilot:
+        app.animation_level = "none"
+        await pilot.pause()
+        screen = await into_the_bridge(pilot, clock)
+        canvas = screen.query_one(FigureCanvas)
+        panel = screen.query_one(FigurePanel)
+        for _ in range(4):
+            assert canvas.frame.t == 1.0 and not panel.moving
+            await tick(pilot, clock, 0.5)
+
+
+async def test_figures_still_in_the_config(coach_home: Path, build, clock) -> None:
+    coach_home.mkdir(parents=True, exist_ok=True)
+    (coach_home / "config.yaml").write_text("figures: still\n")
+    app = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = await into_the_bridge(pilot, clock)
+        await tick(pilot, clock, 1.0)
+        assert screen.query_one(FigurePanel).display
+        assert not screen.query_one(FigureCanvas).frame.moving
+
+
+async def test_figures_off_in_the_config_say_it_in_words(coach_home: Path, build, clock) -> None:
+    coach_home.mkdir(parents=True, exist_ok=True)
+    (coach_home / "config.yaml").write_text("figures: off\n")
+    app = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = await into_the_bridge(pilot, clock)
+        assert not screen.query_one(FigurePanel).display
+        words = screen.query_one("#figure-text", Static)
+        assert words.display and "Hips lifted until" in str(words.render())
+        await tick(pilot, clock, 0.25)  # mid-movement, but nothing on screen moves: no extra wake-ups
+        assert screen._delay_to_next_frame(screen.player.state()) is None
+
+
+async def test_a_small_terminal_leaves_the_figure_out_and_back_when_it_grows(build, clock) -> None:
+    app = build()
+    async with app.run_test(size=(64, 18)) as pilot:
+        await pilot.pause()
+        screen = await into_the_bridge(pilot, clock)
+        assert screen.has_class("no-figure") and not screen.query_one(FigurePanel).display
+        words = screen.query_one("#figure-text", Static)
+        assert words.display and "Hips lifted until" in str(words.render())
+        await pilot.resize_terminal(100, 32)
+        await pilot.pause()
+        assert not screen.has_class("no-figure") and screen.query_one(FigurePanel).display
+        assert not words.display
+
+
+async def test_a_step_without_a_figure_shows_none(coach_home: Path, build, clock) -> None:
+    folder = coach_home / "routines"
+    folder.mkdir(parents=True)
+    (folder / "plain.yaml").write_text(
+        "id: plain\ntitle: Plain\nsummary: No figure.\ncategory: rest\n"
+        "steps:\n  - {kind: timer, title: Wait, duration: 30s}\n")
+    app = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.start_routine("plain")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PlayerScreen)
+        assert not screen.query_one(FigurePanel).display
+        assert not screen.query_one("#figure-text", Static).display
+
+
+async def test_the_editor_shows_the_figure_of_the_step_under_the_cursor(build) -> None:
+    app = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.edit_routine(app.services.library.get("core-and-back-strength"))
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, EditorScreen)
+        area = screen.query_one("#yaml", TextArea)
+        panel = screen.query_one("#editor-figure", FigurePanel)
+        lines = area.text.splitlines()
+        area.cursor_location = (lines.index("    title: Bridge"), 0)
+        await pilot.pause()
+        frame = screen.query_one("#editor-figure FigureCanvas", FigureCanvas).frame
+        assert [p.name for p in frame.poses] == ["bridge-down", "bridge-up"] and frame.t == 1.0
+        assert panel.display
+        area.cursor_location = (lines.index("    title: Bird dog"), 0)
+        await pilot.pause()
+        frame = screen.query_one("#editor-figure FigureCanvas", FigureCanvas).frame
+        assert [p.name for p in frame.poses] == ["hands-knees", "bird-dog"]
+        area.cursor_location = (1, 0)  # the routine's own fields: no step, no figure
+        await pilot.pause()
+        assert not panel.display
+
+
+async def test_a_new_theme_recolours_the_figure(build, clock) -> None:
+    app = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = await into_the_bridge(pilot, clock)
+        canvas = screen.query_one(FigureCanvas)
+
+        def colours() -> set[str]:
+            return {str(seg.style.color) for y in range(canvas.size.height)
+                    for seg in canvas.render_line(y) if seg.text.strip() and seg.style}
+
+        dark = colours()
+        app.theme = "textual-light"
+        await pilot.pause()
+        await pilot.pause()
+        light = colours()
+        assert dark and light and dark != light

@@ -1,0 +1,184 @@
+"""Movement in time with the count, pinned with a fake clock."""
+
+from __future__ import annotations
+
+import pytest
+
+from coach.engine import Beat, Player, Status
+from coach.figure_motion import FRAME_RATE, STEPS, figure_at_line, frame_at, next_frame_in, step_poses
+from coach.routines import parse_routine
+from coach.timeline import PhaseKind, build_timeline
+
+ROUTINE = """\
+id: moves
+title: Moves
+summary: One of each kind of movement.
+category: strength
+steps:
+  - kind: exercise
+    title: Bridge
+    figure: [bridge-down, bridge-up]
+    reps: 2
+    pace: 3s
+    hold: 3s
+    rest_between_reps: 2s
+  - kind: exercise
+    title: Knee rolls
+    figure: [lie-knees-bent, knees-rolled]
+    reps: 1
+    pace: 4s
+  - kind: hold
+    title: Knee to chest
+    figure: [lie-knees-bent, knee-to-chest]
+    sides: alternate
+    hold: 6s
+    rest_between_reps: 3s
+  - kind: timer
+    title: Walk
+    figure: [walk-a, walk-b]
+    duration: 10s
+  - kind: position
+    title: Rest
+    figure: rest-knee-pillows
+    duration: 10s
+  - kind: info
+    title: Plain
+"""
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def played():
+    routine = parse_routine(ROUTINE, "moves.yaml")
+    clock = Clock()
+    player = Player(build_timeline(routine), clock=clock)
+    player.start()
+    return routine, player, clock
+
+
+def frames(routine, player, clock, seconds: float, every: float = 0.25, animate: bool = True):
+    """(t, moving, mirrored) every ``every`` seconds for ``seconds``."""
+    seen = []
+    for _ in range(round(seconds / every)):
+        state = player.state()
+        frame = frame_at(step_poses(routine, state.phase.step), state, animate)
+        seen.append((frame.t, frame.moving, frame.mirrored))
+        clock.now += every
+    return seen
+
+
+def test_a_rep_moves_up_holds_still_and_comes_back_down(played) -> None:
+    routine, player, clock = played
+    # Pace 3s around a 3s hold: 2s moving up, 3s holding, 1s coming down (the engine's split),
+    # a frame every half second of the phase.
+    seen = frames(routine, player, clock, 6.0, every=0.5)
+    assert [t for t, _, _ in seen] == [0.0, 1 / 6, 3 / 6, 5 / 6,  # moving into position
+                                       1.0, 1.0, 1.0, 1.0, 1.0, 1.0,  # the 3s hold
+                                       1.0, 3 / 6]  # coming back down
+    assert [m for _, m, _ in seen] == [True] * 4 + [False] * 6 + [True] * 2
+
+
+def test_frames_change_only_on_the_half_second_grid(played) -> None:
+    routine, player, clock = played
+    fine = frames(routine, player, clock, 6.0, every=0.125)
+    assert [t for t, _, _ in fine][::4] == [t for t, _, _ in fine][3::4]  # the same between grid points
+    assert next_frame_in(0.0) == 0.5 and next_frame_in(0.2) == pytest.approx(0.3)
+    assert next_frame_in(1.5) == 0.5 and next_frame_in(1.9999999) == pytest.approx(0.5)
+
+
+def test_the_figure_holds_exactly_when_the_engine_says_hold(played) -> None:
+    routine, player, clock = played
+    for _ in range(48):
+        state = player.state()
+        frame = frame_at(step_poses(routine, state.phase.step), state)
+        if state.beat is Beat.HOLD:
+            assert frame.t == 1.0 and not frame.moving
+        clock.now += 0.125
+
+
+def test_rests_between_reps_are_still_in_the_first_pose(played) -> None:
+    routine, player, clock = played
+    clock.now += 6.0  # past rep 1
+    state = player.state()
+    assert state.phase.kind is PhaseKind.REST
+    frame = frame_at(step_poses(routine, state.phase.step), state)
+    assert (frame.t, frame.moving) == (0.0, False)
+
+
+def test_a_rep_without_a_hold_goes_there_and_back(played) -> None:
+    routine, player, clock = played
+    player.next()
+    ts = [t for t, _, _ in frames(routine, player, clock, 4.0, every=0.5)]
+    assert ts == [0.0, 1 / 6, 3 / 6, 5 / 6, 1.0, 5 / 6, 3 / 6, 1 / 6]  # pace 4s: 2s there, 2s back
+
+
+def test_a_hold_moves_in_then_stays_still_and_the_right_side_is_mirrored(played) -> None:
+    routine, player, clock = played
+    player.next()
+    player.next()
+    seen = frames(routine, player, clock, 9.0, every=0.5)
+    assert [t for t, _, _ in seen[:4]] == [0.0, 2 / 6, 4 / 6, 1.0]  # 1.5s into position
+    assert all(t == 1.0 and not moving for t, moving, _ in seen[3:12])  # then still for the hold
+    assert [mirrored for _, _, mirrored in seen[:12]] == [False] * 12  # left side first
+    assert all(mirrored for _, _, mirrored in seen[12:])  # the switch and the right side
+
+
+def test_a_timed_step_swings_between_its_poses(played) -> None:
+    routine, player, clock = played
+    for _ in range(3):
+        player.next()
+    seen = frames(routine, player, clock, 4.0, every=0.5)
+    assert [t for t, _, _ in seen] == [0.0, 3 / 6, 1.0, 3 / 6] * 2
+    assert all(moving for _, moving, _ in seen)
+
+
+def test_one_pose_is_always_still_and_no_figure_is_none(played) -> None:
+    routine, player, clock = played
+    for _ in range(4):
+        player.next()
+    state = player.state()
+    frame = frame_at(step_poses(routine, state.phase.step), state)
+    assert frame.poses[0].name == "rest-knee-pillows" and not frame.moving
+    player.next()
+    state = player.state()
+    assert frame_at(step_poses(routine, state.phase.step), state) is None
+
+
+def test_paused_the_frame_stands_where_it_was(played) -> None:
+    routine, player, clock = played
+    clock.now += 1.0
+    player.pause()
+    before = frame_at(step_poses(routine, player.state().phase.step), player.state())
+    clock.now += 30.0
+    state = player.state()
+    after = frame_at(step_poses(routine, state.phase.step), state)
+    assert state.status is Status.PAUSED
+    assert after.t == before.t == 3 / 6 and not after.moving
+
+
+def test_animations_off_show_the_position_to_reach_still(played) -> None:
+    routine, player, clock = played
+    seen = frames(routine, player, clock, 6.0, every=0.5, animate=False)
+    assert all(t == 1.0 and not moving for t, moving, _ in seen)
+    clock.now += 0.5  # into the rest between reps
+    state = player.state()
+    assert frame_at(step_poses(routine, state.phase.step), state, animate=False).t == 0.0
+
+
+def test_a_few_frames_a_second_at_most() -> None:
+    assert 1 <= FRAME_RATE <= 4 and STEPS <= 8
+
+
+def test_the_editor_finds_the_figure_of_the_line_under_the_cursor() -> None:
+    routine = parse_routine(ROUTINE, "moves.yaml")
+    assert figure_at_line(routine, 1) == ()
+    assert [p.name for p in figure_at_line(routine, 9)] == ["bridge-down", "bridge-up"]
+    assert [p.name for p in figure_at_line(routine, 16)] == ["lie-knees-bent", "knees-rolled"]
+    assert figure_at_line(routine, 50) == ()  # the info step has no figure
