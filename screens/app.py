@@ -39,20 +39,20 @@ from coach.sitclock import SitClock, SitView
 from coach.sitting import BreakEvent, Presence, pause_choices
 from coach.store import FlareUpRecord, SessionRecord, StoreError
 from screens.break_prompt import BreakPromptScreen
-from screens.watchers import prune_closed_watchers
+from screens.release import release
 from screens.commands import RoutineCommands
 
 
 #: How often the user routine folder is checked for added, changed or removed files.
 ROUTINE_POLL_SECONDS = 2.0
+#: How often closed widgets that Textual still holds are let go (screens.release).
+RELEASE_SECONDS = 20.0
 #: How often the away sources (tmux, terminals, logind, the desktop) are read.
 AWAY_POLL_SECONDS = 15.0
 AWAY_START_DELAY = 2.0
 #: While a routine plays the sit line only says so: the sit timer is ticked
 #: this often then (answers from elsewhere, the heartbeat), not every second.
 SIT_TICK_IN_ROUTINE = 5.0
-#: How often closed widgets still held by a watcher are let go (screens.watchers).
-PRUNE_WATCHERS_SECONDS = 20.0
 #: Where the opt-in reminder for the next timed therapy session is kept (history meta).
 THERAPY_REMINDER_KEY = "therapy_reminder"
 
@@ -122,7 +122,7 @@ class CoachApp(App[int]):
         self.set_interval(ROUTINE_POLL_SECONDS, self.check_routine_folder)
         # Later, not before the first frame: its thread would compete with drawing it.
         self.set_timer(AWAY_START_DELAY, self.watch_away_if_owner)
-        self.set_interval(PRUNE_WATCHERS_SECONDS, self.prune_watchers)
+        self.set_interval(RELEASE_SECONDS, self.release_closed_widgets)
         self._catch_hangup()
         for problem in self.services.config.problems:
             self.notify(problem, title="Settings", severity="warning", markup=False, timeout=12)
@@ -393,9 +393,9 @@ class CoachApp(App[int]):
             self.start_routine(settings.break_routine, confirmed=True)
         self.sit_poll()
 
-    def prune_watchers(self) -> None:
-        """Let closed widgets go (screens.watchers: a Textual leak, #6666)."""
-        prune_closed_watchers(self)
+    def release_closed_widgets(self) -> None:
+        """Let go of closed widgets that Textual still holds (screens.release)."""
+        release(self)
 
     @work(thread=True, exclusive=True, group="routine-folder")
     def check_routine_folder(self) -> None:

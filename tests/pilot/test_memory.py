@@ -46,7 +46,7 @@ async def test_a_closed_progress_view_and_prompt_are_not_reachable(coach_home: P
             await pilot.pause()
             await pilot.pause()
             assert isinstance(app.screen, HomeScreen)
-        app.prune_watchers()  # what the app does every PRUNE_WATCHERS_SECONDS
+        app.release_closed_widgets()  # what the app does every RELEASE_SECONDS
         await pilot.pause()
         assert detached_widgets() == []
         assert all(ref() is None for ref in closed)
@@ -54,7 +54,7 @@ async def test_a_closed_progress_view_and_prompt_are_not_reachable(coach_home: P
 
 async def test_without_pruning_home_s_footer_keeps_its_old_keys(build) -> None:
     """The Textual behaviour the pruning works around (issue #6666): if this
-    starts failing, Textual fixed it and screens.watchers can go."""
+    starts failing, Textual fixed it and that part of screens.release can go."""
     app = build()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -64,6 +64,6 @@ async def test_without_pruning_home_s_footer_keeps_its_old_keys(build) -> None:
             await pilot.press("escape")
             await pilot.pause()
         assert any(name == "FooterKey" for name in detached_widgets())
-        app.prune_watchers()
+        app.release_closed_widgets()
         await pilot.pause()
         assert detached_widgets() == []
