@@ -45,7 +45,7 @@ def generate(rng: random.Random, routine_id: str) -> str:
         "  - Pain spreads below the knee.",
         "  - Numbness or tingling.",
         "sources:",
-        '  - "seed 001_2f3779810b56e61f: How to Treat Back Spasms"',
+        """  - 'Article "How to Treat Back Spasms": stretch the hips and back'""",
         "steps:",
         "  - kind: info",
         "    title: Get ready",
@@ -53,6 +53,7 @@ def generate(rng: random.Random, routine_id: str) -> str:
         "      - Lie on your back on a mat.",
         "      - Bend your knees.",
     ]
+    heat_given = False  # a routine holds at most 20 minutes of heat in all (coach.skin)
     for n in range(rng.randint(6, 12)):
         kind = rng.choice(["hold", "exercise", "timer", "position", "therapy", "repeat"])
         lines.append(f"  - kind: {kind}")
@@ -67,9 +68,13 @@ def generate(rng: random.Random, routine_id: str) -> str:
             lines += ["    reps: {min: 5, max: 10}", "    sets: 2", "    hold: 2s", "    sides: alternate"]
         elif kind in ("timer", "position"):
             lines += [f"    duration: {rng.randint(1, 5)}m"]
-        elif kind == "therapy":
+        elif kind == "therapy" and not heat_given:
             lines += ["    modality: heat", "    duration: 15m", "    max_duration: 20m",
                       "    remind: {every: 5m, text: Check your skin}"]
+            heat_given = True
+        elif kind == "therapy":
+            lines += ["    modality: pressure", "    duration: 1m", "    max_duration: 3m",
+                      "    remind: {every: 30s, text: Breathe out slowly}"]
         else:
             lines += ["    times: 3", "    steps:", "      - kind: timer", "        title: Breathe in",
                       "        duration: 4s", "      - kind: timer", "        title: Breathe out", "        duration: 6s"]
