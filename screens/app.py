@@ -298,6 +298,9 @@ class CoachApp(App[int]):
                                             result.completed if result else False)
             self.sit_poll()
         self.set_run_outcome(result.completed)
+        if result.quit:  # ctrl+q during the routine: stopped and recorded; now leave
+            self.exit(self.exit_code)
+            return
         if self.services.store is not None:
             # The flare-up rules below count this session: give its row a
             # moment to land (off this thread; a locked file costs 1 s, no more).
@@ -659,15 +662,22 @@ class CoachApp(App[int]):
                 self.notify(saved.reason, title="Settings", severity="warning", markup=False, timeout=12)
 
     def action_quit(self) -> None:  # type: ignore[override]
-        """ctrl+q: an editor with unsaved changes asks first, as escape does."""
+        """ctrl+q: a playing routine is stopped first (asked why, recorded),
+        an editor with unsaved changes asks, as escape does."""
         self._quit_flow()
 
     @work(exclusive=True, group="quit")
     async def _quit_flow(self) -> None:
         from screens.editor import EditorScreen, UnsavedScreen
 
+        from screens.player import PlayerScreen
+
         if isinstance(self.screen, UnsavedScreen):
             return  # the question is already on screen
+        player = next((s for s in self.screen_stack if isinstance(s, PlayerScreen)), None)
+        if player is not None:  # a routine is playing: it is stopped (and recorded) first
+            player.stop_then_quit()
+            return
         for screen in reversed(self.screen_stack):
             if isinstance(screen, EditorScreen) and not await screen.may_close():
                 return

@@ -50,6 +50,7 @@ class PlayerResult:
     pain_before: int | None = None
     pain_after: int | None = None
     stop_reason: str | None = None
+    quit: bool = False  # stopped on the way out of the app (ctrl+q, ctrl+c): no finish screen
 
 
 def phase_counts(phase: TimelinePhase) -> str:
@@ -107,6 +108,8 @@ class PlayerScreen(Screen[PlayerResult]):
         Binding("n", "next_step", "Next step", id="player.next"),
         Binding("b", "previous_step", "Previous step", id="player.back"),
         Binding("escape", "stop", "Stop", id="player.stop"),
+        # ctrl+c is a way out too: it stops like escape (the app's ctrl+q does, then quits).
+        Binding("ctrl+c", "stop", "Stop", id="player.stop_ctrl_c", show=False),
     ]
 
     def __init__(self, routine: Routine, pain_before: int | None = None, resume: SessionRecord | None = None) -> None:
@@ -119,6 +122,7 @@ class PlayerScreen(Screen[PlayerResult]):
         self._shown_index = -1
         self._shown_reminders = 0
         self._ending = False
+        self.quit_after = False  # the app asked to quit: end the app once the stop is recorded
         self._shown_text: dict[str, str] = {}
 
     @property
@@ -309,6 +313,13 @@ class PlayerScreen(Screen[PlayerResult]):
         if not self._ending:
             self.stop_flow()
 
+    def stop_then_quit(self) -> None:
+        """ctrl+q while a routine plays: ask why, as escape does; record the
+        stop; then the app ends. Carrying on cancels the quit."""
+        self.quit_after = True
+        if self.app.screen is self:
+            self.action_stop()
+
     # --- endings ------------------------------------------------------------------------
 
     @work(exclusive=True, group="player-end")
@@ -322,6 +333,7 @@ class PlayerScreen(Screen[PlayerResult]):
             self.refresh_state()
         reason = await self.app.push_screen_wait(StopReasonScreen())
         if reason is None:
+            self.quit_after = False
             if was_running:
                 self.player.resume()
             self.refresh_state()
@@ -357,6 +369,7 @@ class PlayerScreen(Screen[PlayerResult]):
             pain_before=self.pain_before,
             pain_after=pain_after,
             stop_reason=stop_reason,
+            quit=self.quit_after and stop_reason is not None,
         ))
 
     def on_unmount(self) -> None:

@@ -62,6 +62,30 @@ def test_coach_run_counts_down_finishes_and_records(coach_home: Path) -> None:
     assert row.routine_id == "quick" and row.outcome == "completed" and row.steps_done == 3
 
 
+def test_ctrl_q_in_coach_run_stops_records_and_exits_1(coach_home: Path) -> None:
+    """Issue 15 part 3, in a real terminal: ctrl+q asks why, the session is
+    recorded as stopped, and `coach run` exits 1 as the README says."""
+    prepare(coach_home)
+    term = Terminal([coach_command(), "run", "quick"], app_env(coach_home))
+    try:
+        term.wait_for("of timed steps")
+        term.send("\r")  # cautions: start
+        term.wait_for("First timer")
+        term.send("\x11")  # ctrl+q
+        term.wait_for("Just stopping")
+        term.send("\r")  # the highlighted reason
+        deadline = time.monotonic() + 15
+        while term.process.poll() is None and time.monotonic() < deadline:
+            term.read(0.2)
+        code = term.process.wait(timeout=1)
+    finally:
+        term.close()
+    assert code == 1
+    with open_store(resolve_paths().history_file) as store:
+        (row,) = store.recent_sessions()
+    assert row.routine_id == "quick" and row.outcome == "stopped" and row.stop_reason == "just-stopping"
+
+
 MANY_STEPS = "id: many\ntitle: Many steps\nsummary: s\ncategory: stretch\nsteps:\n" + "".join(
     f"  - {{kind: timer, title: Step {i}, duration: 1s}}\n" for i in range(30)
 )

@@ -247,3 +247,47 @@ async def test_enter_right_after_fast_typing_starts_what_the_filter_says(build) 
         await pilot.pause()
         assert isinstance(app.screen, BeforeStartScreen)
         assert app.screen.routine.id == "heating-pad"
+
+
+async def test_ctrl_q_in_coach_run_asks_records_a_stop_and_exits_1(build) -> None:
+    """Issue 15 part 3: every way out of the player is a stop."""
+    app = build(start_routine="desk-break")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")  # its cautions: start
+        await pilot.pause()
+        assert isinstance(app.screen, PlayerScreen)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, StopReasonScreen), "asked why, as escape does"
+        await pilot.press("enter")  # "Just stopping" is highlighted
+        await pilot.pause()
+        await pilot.pause()
+    assert app.return_value == 1
+    (record,) = sessions()
+    assert record.outcome == "stopped" and record.stop_reason == "just-stopping"
+
+
+async def test_ctrl_c_in_the_player_asks_and_carrying_on_keeps_playing(build) -> None:
+    app = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.start_routine("desk-break")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        player = app.screen
+        assert isinstance(player, PlayerScreen)
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert isinstance(app.screen, StopReasonScreen)
+        await pilot.press("escape")  # carry on
+        await pilot.pause()
+        assert app.screen is player and not player.quit_after
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+    assert app.return_value == 0  # the app opened on home: a stop is not an error
+    assert [s.outcome for s in sessions()] == ["stopped"]
