@@ -287,7 +287,8 @@ class CoachApp(App[int]):
                     self.set_run_outcome(False)
                     return
                 if routine.pain_check.before:
-                    pain_before = await self.push_screen_wait(PainCheckScreen(routine, before=True))
+                    pain_before = await self.push_screen_wait(
+                        PainCheckScreen(routine, before=True, start=self.flareup_pain_now()))
                     await self.note_flareup_pain(pain_before, "before")
             result = await self.push_screen_wait(PlayerScreen(routine, pain_before=pain_before, resume=resume))
         finally:

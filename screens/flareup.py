@@ -19,7 +19,7 @@ from textual.widgets import Button, Footer, Input, Select, Static
 
 from coach.flareup import MAX_DAYS_BACK, local, parse_start
 from coach.safety import in_brief
-from screens.pain_check import PainScale
+from screens.pain_check import CHOOSE_FIRST, PainScale
 
 #: The red flags in brief (coach.safety): when a flare-up is not a home treatment.
 GET_HELP = "Not a home treatment if any of these came with it.\n" + "\n".join(in_brief())
@@ -40,7 +40,7 @@ class FocusablePainScale(PainScale, can_focus=True):
     ] + [Binding(str(n), f"set({n})", show=False) for n in range(10)]
 
     def action_change(self, delta: int) -> None:
-        self.value = max(0, min(10, self.value + delta))
+        self.step(delta)
 
     def action_set(self, value: int) -> None:
         self.value = value
@@ -80,7 +80,7 @@ class FlareUpScreen(ModalScreen["FlareUpAnswer | None"]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#flareup-pain", FocusablePainScale).value = 5
+        self.query_one("#flareup-pain", FocusablePainScale).value = None  # the person picks it
         self.query_one("#flareup-time", Input).focus()
 
     @on(Input.Submitted, "#flareup-time")
@@ -94,7 +94,13 @@ class FlareUpScreen(ModalScreen["FlareUpAnswer | None"]):
             self.query_one("#flareup-error", Static).update(Content.styled(str(err), "bold $text-error"))
             self.query_one("#flareup-time", Input).focus()
             return
-        self.dismiss(FlareUpAnswer(started, self.query_one("#flareup-pain", FocusablePainScale).value))
+        pain = self.query_one("#flareup-pain", FocusablePainScale).value
+        if pain is None:
+            self.query_one("#flareup-error", Static).update(
+                Content.styled("How bad is it? Choose 0-10 (a digit or the arrows).", "bold $text-error"))
+            self.query_one("#flareup-pain", FocusablePainScale).focus()
+            return
+        self.dismiss(FlareUpAnswer(started, pain))
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
@@ -131,13 +137,17 @@ class FlareUpUpdateScreen(ModalScreen["tuple[str, int | None] | None"]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(PainScale).value = self.last_pain if self.last_pain is not None else 5
+        self.query_one(PainScale).value = self.last_pain  # None: nothing chosen yet
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         {"pain": self.action_pain, "settled": self.action_settled}.get(event.button.id or "", self.action_back)()
 
     def action_pain(self) -> None:
-        self.dismiss(("pain", self.query_one(PainScale).value))
+        value = self.query_one(PainScale).value
+        if value is None:
+            self.notify(CHOOSE_FIRST, title="Pain", severity="warning", markup=False)
+            return
+        self.dismiss(("pain", value))
 
     def action_settled(self) -> None:
         self.dismiss(("settled", None))

@@ -359,7 +359,8 @@ class PlayerScreen(Screen[PlayerResult]):
 
         pain_after = None
         if self.routine.pain_check.after:
-            pain_after = await self.app.push_screen_wait(PainCheckScreen(self.routine, before=False))
+            start = self.pain_before if self.pain_before is not None else self.app.flareup_pain_now()
+            pain_after = await self.app.push_screen_wait(PainCheckScreen(self.routine, before=False, start=start))
         self.recorder.finish(state, pain_after=pain_after, stop_reason=stop_reason)
         self.dismiss(PlayerResult(
             completed=state.status is Status.FINISHED,
