@@ -124,12 +124,23 @@ def draw_pain(fig: Any, report: Report, palette: Palette) -> None:
     fig.yticks([0, 2, 4, 6, 8, 10])
 
 
+#: Each break answer drawn with its own texture, so the series tell apart
+#: without colour too (NO_COLOR, a pipe, colour-blindness); the legend shows them.
+ANSWER_MARKERS = {
+    "taken": "█", "already": "▓", "natural": "▒", "snoozed": "░",
+    "skipped": "╳", "missed": "·", "gap": "-",
+}
+#: The two sitting series, the same way.
+BOUT_MARKERS = ("█", "░")
+
+
 def draw_breaks(fig: Any, report: Report, palette: Palette) -> None:
     xs = _start(fig, report, f"Desk breaks {per(report)}, by answer")
     answers = [a for a in ANSWER_ORDER if report.total.answers(a)]
     series = [[b.answers(a) for b in report.buckets] for a in answers]
     colors = [palette.answers.get(a) for a in answers]
-    kwargs: dict[str, Any] = {"labels": [ANSWER_LABELS[a] for a in answers], "width": 0.6}
+    kwargs: dict[str, Any] = {"labels": [ANSWER_LABELS[a] for a in answers], "width": 0.6,
+                              "marker": [ANSWER_MARKERS.get(a, "█") for a in answers]}
     if all(c is not None for c in colors):
         kwargs["color"] = colors
     fig.stacked_bar(xs, series, **kwargs)
@@ -140,7 +151,7 @@ def draw_bouts(fig: Any, report: Report, palette: Palette) -> None:
     xs = _start(fig, report, f"Sitting between breaks, minutes ({per(report)})")
     longest = [round((b.longest_bout or 0) / 60, 1) for b in report.buckets]
     average = [round((b.average_bout or 0) / 60, 1) for b in report.buckets]
-    kwargs: dict[str, Any] = {"labels": ["longest", "average"], "width": 0.7}
+    kwargs: dict[str, Any] = {"labels": ["longest", "average"], "width": 0.7, "marker": list(BOUT_MARKERS)}
     if palette.longest is not None and palette.average is not None:
         kwargs["color"] = [palette.longest, palette.average]
     fig.multiple_bar(xs, [longest, average], **kwargs)

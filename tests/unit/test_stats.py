@@ -237,3 +237,21 @@ def test_flare_ups_are_on_the_timeline(tmp_path: Path) -> None:
         assert "a flare-up began" in next(args[0] for name, args, _ in fig.calls if name == "title")
     with open_store(path) as s:
         assert build_report(s, date(2026, 11, 5), 3).flareups == ()  # before either
+
+
+def test_without_colour_every_series_has_its_own_mark(store) -> None:
+    """Issue 15 part 8: under NO_COLOR the break answers and the two sitting
+    series are told apart by their texture, in the bars and in the legend."""
+    from coach.charts import ANSWER_MARKERS, BOUT_MARKERS
+    from coach.stats import ANSWER_LABELS
+
+    r = build_report(store, fx.TODAY, 30)
+    plain = render_stats(r, width=100)
+    breaks = plain.split("Desk breaks per day", 1)[1].split("Sitting between breaks", 1)[0]
+    shown = [a for a in ANSWER_MARKERS if r.total.answers(a)]
+    assert len(shown) >= 2, "the fixture has more than one kind of answer"
+    for answer in shown:
+        assert f"{ANSWER_MARKERS[answer] * 2} {ANSWER_LABELS[answer]}" in breaks, answer
+    assert len({ANSWER_MARKERS[a] for a in shown}) == len(shown)
+    bouts = plain.split("Sitting between breaks", 1)[1]
+    assert f"{BOUT_MARKERS[0] * 2} longest" in bouts and f"{BOUT_MARKERS[1] * 2} average" in bouts
