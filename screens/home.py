@@ -39,7 +39,6 @@ CATEGORY_TITLES = {
 BROKEN_PREFIX = "broken:"
 #: How often the flare-up plan is worked out again while home is open.
 NOW_REFRESH_SECONDS = 30.0
-DESK_BREAK_ID = "desk-break"
 
 
 def _matches(entry: LibraryEntry, query: str) -> bool:
@@ -258,7 +257,9 @@ class HomeScreen(Screen[None]):
         self.coach.start_routine(option_id)
 
     def action_desk_break(self) -> None:
-        self.coach.start_routine(DESK_BREAK_ID)
+        """The configured break routine (sitting.break_routine), as the prompt
+        and the palette start it."""
+        self.coach.start_routine(self.coach.services.sit.settings.break_routine)
 
     def action_edit(self) -> None:
         option_list = self.query_one("#routines", OptionList)

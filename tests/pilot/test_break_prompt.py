@@ -194,3 +194,13 @@ async def test_an_answer_from_a_shell_closes_the_apps_prompt_once(coach_home: Pa
         for _ in range(3):
             await poll(pilot, clock, 1)
     assert answers() == [("skipped", 4, 1)]
+
+
+async def test_b_on_home_starts_the_configured_break_routine(coach_home: Path, build) -> None:
+    configure(coach_home, "  break_routine: posture-reset\n")
+    app = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("b")
+        await pilot.pause()
+        assert isinstance(app.screen, BeforeStartScreen) and app.screen.routine.id == "posture-reset"
