@@ -96,11 +96,13 @@ class Player:
 
     # --- commands -------------------------------------------------------------
 
-    def start(self, at_phase: int = 0) -> None:
-        """Start (or resume a saved session) at phase ``at_phase``."""
+    def start(self, at_phase: int = 0, active_before: float = 0.0) -> None:
+        """Start (or resume a saved session) at phase ``at_phase``; a resumed
+        session's time so far is ``active_before``, so one session's time is
+        the time before the interruption and after it."""
         now = self.clock()
         index = min(max(at_phase, 0), len(self.phases))
-        self._anchor = _Anchor(index, 0.0, now, True, 0.0)
+        self._anchor = _Anchor(index, 0.0, now, True, max(0.0, active_before))
         self._ended = None
 
     def pause(self) -> None:

@@ -173,7 +173,8 @@ class PlayerScreen(Screen[PlayerResult]):
         self.query_one(RoutineProgress).total = max(1, self.timeline.total)
         resume_at = self.resume_record.phase_index if self.resume_record is not None else 0
         self.recorder.begin(self.pain_before, resume_id=self.resume_record.id if self.resume_record else None)
-        self.player.start(at_phase=resume_at)
+        self.player.start(at_phase=resume_at,
+                          active_before=self.resume_record.active_seconds if self.resume_record is not None else 0.0)
         self.sub_title = self.routine.title
         self.refresh_state()
 

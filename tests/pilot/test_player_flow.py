@@ -159,7 +159,16 @@ async def test_killed_session_is_offered_for_resume(build, clock) -> None:
         player = app.screen
         assert isinstance(player, PlayerScreen)
         assert player.player.state().index == 2
-    assert sessions()[0].id == session
+        assert player.player.state().active_seconds == 70, "the time before the interruption counts"
+        await tick(pilot, clock, 20)
+        assert player.player.state().active_seconds == 90
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("enter")  # just stopping
+        await pilot.pause()
+        await pilot.pause()
+    (record,) = sessions()
+    assert record.id == session and record.active_seconds == 90  # one session: 70 s before, 20 s after
 
 
 async def test_command_palette_lists_routines(build) -> None:

@@ -218,6 +218,18 @@ def test_resume_a_saved_session_at_a_phase() -> None:
     assert steps_done(player.timeline, 1) == 1
 
 
+def test_a_resumed_session_s_time_is_before_and_after_the_interruption() -> None:
+    """Issue 15 part 2: about 90 s ran, then 30 s more after resuming is 120 s."""
+    player, clock = player_for(WALK + WALK.replace("Walk", "Stretch"))
+    player.start(at_phase=1, active_before=90)
+    assert player.state().active_seconds == 90
+    clock.advance(30)
+    assert player.state().active_seconds == 120
+    player.pause()
+    clock.advance(100)  # paused time is not active
+    assert player.state().active_seconds == 120
+
+
 def test_cues_in_turn_and_reminders() -> None:
     player, clock = player_for(
         "- kind: therapy\n  title: Ice\n  modality: cold\n  duration: 20m\n  cues: [Breathe, Relax]\n"
