@@ -19,7 +19,7 @@ from typing import IO, Any
 
 from coach import __version__
 from coach.sanitize import printable
-from coach.store import BreakRecord, SessionRecord, Store
+from coach.store import BreakRecord, FlareUpRecord, SessionRecord, Store
 
 FORMATS = ("csv", "json")
 #: Version of the export's layout; bumped only when a name or meaning changes.
@@ -34,8 +34,16 @@ BREAK_FIELDS = (
     "id", "local_date", "local_time", "utc_offset_min", "at_utc", "answer",
     "sitting_seconds", "prompted",
 )
-#: CSV columns: which record a row is, then every session and break field.
-CSV_COLUMNS = ("record",) + SESSION_FIELDS + tuple(f for f in BREAK_FIELDS if f not in SESSION_FIELDS)
+FLAREUP_FIELDS = ("id", "local_date", "local_time", "utc_offset_min", "started_utc", "ended_utc")
+#: A pain score given during a flare-up (its start, an update, or a routine's
+#: before/after while it lasted).
+FLAREUP_PAIN_FIELDS = ("flareup_id", "at_utc", "pain", "source")
+#: CSV columns: which record a row is, then every session, break and flare-up
+#: field (new ones only ever appended, so older readers keep their columns).
+CSV_COLUMNS = tuple(dict.fromkeys(("record",) + SESSION_FIELDS + BREAK_FIELDS + FLAREUP_FIELDS
+                                  + FLAREUP_PAIN_FIELDS))
+#: Where an export without --days begins and ends (all of the history).
+_ALL = (date(1970, 1, 1), date(9999, 1, 1))
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -65,6 +73,22 @@ def break_fields(b: BreakRecord) -> dict[str, Any]:
     }
 
 
+def flareup_fields(f: FlareUpRecord) -> dict[str, Any]:
+    return {
+        "id": f.id, "local_date": f.local_date.isoformat(),
+        "local_time": f.started_local.strftime("%H:%M:%S"), "utc_offset_min": f.utc_offset_min,
+        "started_utc": _utc(f.started_utc), "ended_utc": _utc(f.ended_utc),
+    }
+
+
+def _flareups(store: Store, first: date | None, last: date | None) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    """Each flare-up overlapping the range, with its pain scores, oldest first."""
+    for flare in store.flareups_between(first or _ALL[0], last or _ALL[1]):
+        pains = [{"flareup_id": flare.id, "at_utc": _utc(at), "pain": pain, "source": source}
+                 for at, pain, source in store.flareup_pains(flare.id)]
+        yield flareup_fields(flare), pains
+
+
 def _csv_cell(value: Any) -> str:
     if value is None:
         return ""
@@ -77,13 +101,19 @@ def _csv_cell(value: Any) -> str:
 
 
 def write_csv(store: Store, out: IO[str], first: date | None = None, last: date | None = None) -> int:
-    """Sessions, then breaks, each oldest first; returns the number of rows."""
+    """Sessions, then breaks, then flare-ups each followed by its pain scores,
+    oldest first; returns the number of rows."""
     writer = csv.writer(out)  # RFC 4180: CRLF, fields with CR or LF quoted
     writer.writerow(CSV_COLUMNS)
     rows = 0
     for kind, records in (("session", (session_fields(s) for s in store.iter_sessions(first, last))),
                           ("break", (break_fields(b) for b in store.iter_breaks(first, last)))):
         for fields in records:
+            fields["record"] = kind
+            writer.writerow([_csv_cell(fields.get(column)) for column in CSV_COLUMNS])
+            rows += 1
+    for flare, pains in _flareups(store, first, last):
+        for kind, fields in (("flareup", flare), *(("flareup_pain", p) for p in pains)):
             fields["record"] = kind
             writer.writerow([_csv_cell(fields.get(column)) for column in CSV_COLUMNS])
             rows += 1
@@ -97,15 +127,19 @@ def _json_items(items: Iterator[dict[str, Any]]) -> Iterator[str]:
 
 def write_json(store: Store, out: IO[str], first: date | None = None, last: date | None = None,
                now: datetime | None = None) -> int:
-    """One JSON object: format, versions, and the two lists; returns the record count."""
+    """One JSON object: format, versions, and the lists (sessions, breaks,
+    flare-ups with their pain scores inside); returns the record count."""
     header = {"coach_export": EXPORT_FORMAT, "coach_version": __version__,
               "exported_utc": _utc(now or datetime.now(timezone.utc)),
               "first_date": first.isoformat() if first else None,
               "last_date": last.isoformat() if last else None}
     out.write("{\n" + ",\n".join(f"  {json.dumps(k)}: {json.dumps(v)}" for k, v in header.items()))
     count = 0
+    flareups = ({**flare, "pain": [{k: v for k, v in p.items() if k != "flareup_id"} for p in pains]}
+                for flare, pains in _flareups(store, first, last))
     for key, records in (("sessions", (session_fields(s) for s in store.iter_sessions(first, last))),
-                         ("breaks", (break_fields(b) for b in store.iter_breaks(first, last)))):
+                         ("breaks", (break_fields(b) for b in store.iter_breaks(first, last))),
+                         ("flareups", flareups)):
         out.write(f',\n  "{key}": [')
         wrote = False
         for chunk in _json_items(records):

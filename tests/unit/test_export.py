@@ -238,3 +238,37 @@ def test_cli_stats_on_a_corrupt_history_is_one_line_and_keeps_the_file(coach_hom
     assert err.endswith("nothing was deleted\n") and len(err.splitlines()) == 1
     kept = list(path.parent.glob("history.sqlite3.broken-*"))
     assert len(kept) == 1 and kept[0].read_bytes() == b"this is not a database" * 100
+
+
+def test_flare_ups_and_their_pain_scores_are_exported(tmp_path: Path) -> None:
+    """Issue 15 part 7: the export has the flare-ups (start, end) and every
+    pain score given in them, in CSV and JSON."""
+    from datetime import timedelta
+
+    from coach.export import FLAREUP_FIELDS
+
+    path = tmp_path / "h.sqlite3"
+    moment = [fx.NOW - timedelta(days=3)]
+    with open_store(path, clock=lambda: moment[0]) as store:
+        first = store.start_flareup(moment[0], 7)
+        moment[0] += timedelta(days=1)
+        store.add_flareup_pain(first, 5, "update")
+        store.end_flareup(first)  # settled two days ago
+        moment[0] = fx.NOW
+        second = store.start_flareup(fx.NOW - timedelta(hours=2), 6)
+        out = io.StringIO()
+        rows_written = write_csv(store, out)
+        data_out = io.StringIO()
+        write_json(store, data_out, now=fx.NOW)
+    records = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert rows_written == len(records) == 5
+    flares = [r for r in records if r["record"] == "flareup"]
+    pains = [r for r in records if r["record"] == "flareup_pain"]
+    assert [int(r["id"]) for r in flares] == [first, second]
+    assert flares[0]["ended_utc"] == "2026-11-18T09:30:00Z" and flares[1]["ended_utc"] == ""
+    assert flares[0]["started_utc"] == "2026-11-17T09:30:00Z"
+    assert [(int(p["flareup_id"]), int(p["pain"]), p["source"]) for p in pains] == [
+        (first, 7, "start"), (first, 5, "update"), (second, 6, "start")]
+    data = json.loads(data_out.getvalue())
+    assert [tuple(f)[:len(FLAREUP_FIELDS)] for f in data["flareups"]] == [FLAREUP_FIELDS] * 2
+    assert [[p["pain"] for p in f["pain"]] for f in data["flareups"]] == [[7, 5], [6]]
