@@ -82,7 +82,8 @@ async def test_a_mistake_is_listed_with_its_line_then_fixed_saved_and_shown_on_h
         # The mistake: "10s" becomes "10 s". Typed keys; nothing is checked until typing pauses.
         area.cursor_location = (HOLD_LINE, len("    hold: 10"))
         await pilot.press("space")
-        assert problem_lines(editor) == ["No problems."]
+        if editor._check_timer is not None:  # still waiting for the pause (a loaded machine may be past it)
+            assert problem_lines(editor) == ["No problems."]
         await checked(pilot)
         [line] = problem_lines(editor)
         assert line.startswith("11:11  steps[0].hold:") and "10 s" in line
