@@ -29,6 +29,7 @@ from coach.routines import Problem
 from coach.timeline import build_timeline
 from screens.confirm import ConfirmScreen
 from screens.text import literal
+from screens.widgets.code_area import CodeArea
 from screens.widgets.figure import FigurePanel
 from screens.widgets.sit_line import SitLine
 
@@ -68,7 +69,7 @@ class EditorScreen(Screen[None]):
         yield Header()
         yield Static(self._where(), id="editor-where")
         with Horizontal(id="editor"):
-            yield TextArea.code_editor(
+            yield CodeArea.code_editor(
                 self.target.text, language="yaml", theme=self._text_theme(), soft_wrap=True, id="yaml")
             with Vertical(id="editor-side"):
                 yield OptionList(id="problems", markup=False)

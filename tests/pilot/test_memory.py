@@ -1,5 +1,5 @@
-"""Closed screens and dialogs are let go: nothing a closed progress view or
-break prompt held is still reachable once the app has pruned and Python has
+"""Closed screens and dialogs are let go: nothing a closed progress view,
+break prompt or routine editor held is still reachable once the app has pruned and Python has
 collected (issue 18; the soak benchmark measures the day, this pins the cause)."""
 
 from __future__ import annotations
@@ -9,11 +9,16 @@ import weakref
 from pathlib import Path
 
 from pilot_helpers import SIZE
+from textual._tree_sitter import get_language
+from textual.document._document import Document
+from textual.document._syntax_aware_document import SyntaxAwareDocument
 from textual.widget import Widget
 
 from screens.break_prompt import BreakPromptScreen
+from screens.editor import EditorScreen
 from screens.home import HomeScreen
 from screens.progress import ProgressScreen
+from screens.widgets.code_area import let_go
 
 
 def detached_widgets() -> list[str]:
@@ -67,3 +72,56 @@ async def test_without_pruning_home_s_footer_keeps_its_old_keys(build) -> None:
         app.release_closed_widgets()
         await pilot.pause()
         assert detached_widgets() == []
+
+
+def syntax_documents() -> list[object]:
+    gc.collect()
+    return [o for o in gc.get_objects() if isinstance(o, SyntaxAwareDocument)]
+
+
+async def test_closed_editors_let_go_of_their_syntax_trees(build) -> None:
+    """Each routine editor's YAML documents are freed when it closes (issue 18:
+    they were kept with their tree-sitter trees, about a megabyte an opening)."""
+    app = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for _ in range(3):
+            await pilot.press("e")
+            await pilot.pause()
+            assert isinstance(app.screen, EditorScreen)
+            assert syntax_documents()  # the open editor's (YAML, with tree-sitter)
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, HomeScreen)
+        app.release_closed_widgets()
+        await pilot.pause()
+        assert detached_widgets() == []
+        assert syntax_documents() == []
+
+
+def test_a_syntax_tree_keeps_its_document_until_let_go() -> None:
+    """The hold screens.widgets.code_area works around: tree-sitter's Tree keeps
+    the document's read callable and the cycle collector cannot see it. If the
+    first assertion starts failing, tree-sitter or Textual fixed it."""
+    language = get_language("yaml")
+    assert language is not None
+    document = SyntaxAwareDocument("a: 1\n", language)
+    kept = weakref.ref(document)
+    del document
+    gc.collect()
+    assert kept() is not None  # the hold
+    assert let_go(kept())
+    gc.collect()
+    assert kept() is None
+
+
+def test_a_document_let_go_still_works() -> None:
+    """Breaking the cycle parses the text again, so the document stays usable."""
+    language = get_language("yaml")
+    document = SyntaxAwareDocument("a: 1\nb: 2\n", language)
+    let_go(document)
+    query = document.prepare_query("(block_mapping_pair key: (_) @key)")
+    assert len(document.query_syntax_tree(query)["key"]) == 2
+    document.replace_range((2, 0), (2, 0), "c: 3\n")
+    assert len(document.query_syntax_tree(query)["key"]) == 3
+    assert not let_go(Document("plain text"))
