@@ -474,3 +474,38 @@ def parse_start(days_ago: int, clock: str, now: datetime, tz: tzinfo | None = No
     if start > now:
         raise ValueError(f"{start:%H:%M} today is still to come; pick an earlier time or day")
     return start
+
+
+# --- what the plan needs from the history, read in one go -----------------------------
+
+
+@dataclass(frozen=True)
+class FlareState:
+    """The flare-up being lived through, as last read from the history: the
+    app reads it off the screen's thread and works the plan out from it."""
+
+    flare: object | None  # coach.store.FlareUpRecord, None: no flare-up
+    sessions: tuple = ()  # coach.store.SessionRecord since LOOKBACK before the read
+    pains: tuple[tuple[datetime, int, str], ...] = ()
+
+    def plan(self, routines: Sequence[Routine], now: datetime, tz: tzinfo | None = None) -> Plan | None:
+        """What fits at ``now`` (no reading: the plan is pure), or None outside a flare-up."""
+        if self.flare is None:
+            return None
+        return make_plan(routines, self.flare.started_utc, done_from(self.sessions, routines), now, tz)  # type: ignore[attr-defined]
+
+    @property
+    def pain_now(self) -> int | None:
+        """The latest pain score given in the flare-up, if any."""
+        return self.pains[-1][1] if self.pains else None
+
+
+NO_FLARE = FlareState(None)
+
+
+def read_flare(store, now: datetime) -> FlareState:  # type: ignore[no-untyped-def]
+    """Read what the plan needs (a few indexed queries on ``store``)."""
+    flare = store.active_flareup()
+    if flare is None:
+        return NO_FLARE
+    return FlareState(flare, tuple(store.sessions_since(now - LOOKBACK)), tuple(store.flareup_pains(flare.id)))

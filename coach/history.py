@@ -17,9 +17,11 @@ itself; it hands each write to :class:`History`, which
 Each write returns a :class:`concurrent.futures.Future`: code that needs the
 result (a new session's id, a flare-up just recorded) waits for it off the
 screen's thread (``asyncio.wrap_future`` in a worker); everything else lets
-it go. Reads use a connection of their own, with a short busy timeout, so a
-read can never hold a screen for long either (with WAL, readers are not
-blocked by a writer's lock).
+it go. Reads use a connection of their own, with a short busy timeout; the
+screens read on threads of their own (:meth:`History.read_when_free`), which
+try again while another program holds the file locked so readers are
+blocked too (``PRAGMA locking_mode=EXCLUSIVE``; with WAL, an ordinary
+writer's lock does not block readers).
 """
 
 from __future__ import annotations
@@ -184,6 +186,34 @@ class History:
                 self._reader = open_reader(self.path, clock=self._clock)
             return job(self._reader)
 
+    def read_when_free(self, job: Callable[[Store], T], *, stop: Callable[[], bool] = lambda: False,
+                       waiting: Callable[[str], None] | None = None) -> T:
+        """:meth:`read`, for a thread of its own (never the screen's): while
+        the history is locked by another program, try again (pausing up to
+        :data:`MAX_RETRY_PAUSE`) until it is free. ``waiting`` is told once,
+        in a few words, why it waits; when ``stop()`` turns true (the answer
+        is no longer wanted) it gives up with :class:`ReadStopped`. Any other
+        error is raised as it is (a :class:`StoreError`, one line)."""
+        pause = 0.05
+        told = False
+        while True:
+            if stop():
+                raise ReadStopped()
+            try:
+                return self.read(job)
+            except StoreError as err:
+                if not is_transient(err):
+                    raise
+                if waiting is not None and not told:
+                    told = True
+                    waiting(_reason(err))
+            deadline = time.monotonic() + pause
+            while (left := deadline - time.monotonic()) > 0:
+                if stop():
+                    raise ReadStopped()
+                time.sleep(min(left, 0.05))
+            pause = min(pause * 2, MAX_RETRY_PAUSE)
+
     # --- the writer's thread --------------------------------------------------
 
     def _say(self, message: str) -> None:
@@ -233,8 +263,7 @@ class History:
         return self._writer
 
     def _wait(self, err: BaseException, pause: float) -> None:
-        reason = "the disk is full" if "full" in str(err.__cause__ or err).lower() else \
-            "another program has the history file locked"
+        reason = _reason(err)
         self.waiting = (f"History is waiting: {reason}. Nothing is lost; it is written as soon as it can be"
                         f" ({self.path}).")
         self._say(self.waiting)
@@ -293,6 +322,16 @@ class History:
                 except Exception:
                     pass
             return
+
+
+def _reason(err: BaseException) -> str:
+    """Why a transient error happened, in a few words."""
+    return "the disk is full" if "full" in str(err.__cause__ or err).lower() else \
+        "another program has the history file locked"
+
+
+class ReadStopped(Exception):
+    """A read given up because its answer is no longer wanted."""
 
 
 class _Skip(Exception):

@@ -16,6 +16,7 @@ from functools import partial
 
 from textual import work
 from textual.app import App, SystemCommand
+from textual.message import Message
 from textual.reactive import var
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
@@ -24,7 +25,8 @@ from coach.config import LoadedConfig, load_config, save_theme
 from coach.desktop import notify_desktop
 from coach.voice import voice_missing
 from coach.flareup import (
-    LOOKBACK, REMINDER_SNOOZE, Fit, Plan, done_from, headline, make_plan, pain_rising, reminder_due, reminder_time, when,
+    NO_FLARE, REMINDER_SNOOZE, FlareState, Fit, Plan, headline, pain_rising, read_flare, reminder_due, reminder_time,
+    when,
 )
 from coach.durations import format_duration
 from coach.clocks import boot_clock, boot_id
@@ -34,10 +36,10 @@ from coach.model import Routine
 from coach.paths import Paths, resolve_paths
 from coach.recorder import close_dead_sessions
 from coach.safety import RED_FLAGS_CONFIRMED_KEY
-from coach.history import History
+from coach.history import History, ReadStopped
 from coach.sitclock import SitClock, SitView
 from coach.sitting import BreakEvent, Presence, pause_choices
-from coach.store import FlareUpRecord, SessionRecord, StoreError
+from coach.store import SessionRecord, StoreError
 from screens.break_prompt import BreakPromptScreen
 from screens.release import release
 from screens.commands import RoutineCommands
@@ -55,6 +57,22 @@ AWAY_START_DELAY = 2.0
 SIT_TICK_IN_ROUTINE = 5.0
 #: Where the opt-in reminder for the next timed therapy session is kept (history meta).
 THERAPY_REMINDER_KEY = "therapy_reminder"
+#: The worker group of the flare-up reads (tests wait for it).
+FLARE_READ = "flare-read"
+#: The worker group that reads the history again when a therapy reminder comes due.
+THERAPY_DUE = "therapy-due"
+REMINDER_READ = "reminder-read"
+#: How long the red-flag check waits for a locked history before it asks again.
+RED_FLAGS_READ_WAIT = 2.0
+
+
+class FlareRead(Message):
+    """The flare-up as read from the history (posted from the read's thread)."""
+
+    def __init__(self, state: FlareState | None, problem: str | None = None) -> None:
+        super().__init__()
+        self.state = state
+        self.problem = problem
 
 
 
@@ -99,6 +117,11 @@ class CoachApp(App[int]):
         self._away_started = False
         self._therapy_prompt_open = False
         self._reminder: tuple[str, datetime] | None = None
+        #: The flare-up as last read (off the screen's thread); nothing known yet: none.
+        self.flare: FlareState = NO_FLARE
+        self._flare_known = False  # read at least once
+        self._reminder_changes = 0
+        self._read_problems: set[str] = set()
 
     # --- start-up ---------------------------------------------------------------
 
@@ -118,7 +141,7 @@ class CoachApp(App[int]):
         self.call_after_refresh(self.sit_poll)  # after the first frame, not before it
         self._sit_interval = self.set_interval(1.0, self.sit_poll)
         self._routines_seen = folder_signature(self.services.paths.routines_dir)
-        self._reminder = self.load_therapy_reminder()
+        self.load_therapy_reminder()
         self.set_interval(ROUTINE_POLL_SECONDS, self.check_routine_folder)
         # Later, not before the first frame: its thread would compete with drawing it.
         self.set_timer(AWAY_START_DELAY, self.watch_away_if_owner)
@@ -182,10 +205,12 @@ class CoachApp(App[int]):
         """Show the red flags until the user has confirmed none apply, once."""
         store = self.services.store
         if store is not None:
-            try:
-                if await asyncio.to_thread(store.get_meta, RED_FLAGS_CONFIRMED_KEY):
+            try:  # off the screen's thread; a lock held for long is waited out a while
+                if await asyncio.to_thread(store.read_when_free,
+                                           lambda reader: reader.get_meta(RED_FLAGS_CONFIRMED_KEY),
+                                           stop=self._reads_unwanted(RED_FLAGS_READ_WAIT)):
                     return True
-            except StoreError:
+            except (StoreError, ReadStopped):
                 pass  # not readable yet: ask (answering again is harmless)
         from screens.red_flags import RedFlagScreen
 
@@ -215,8 +240,9 @@ class CoachApp(App[int]):
         if store is None:
             return
         try:
-            record = await asyncio.to_thread(store.resumable_session)
-        except StoreError:
+            record = await asyncio.to_thread(store.read_when_free, lambda reader: reader.resumable_session(),
+                                             stop=self._reads_unwanted())
+        except (StoreError, ReadStopped):
             return
         if record is None:
             return
@@ -307,6 +333,8 @@ class CoachApp(App[int]):
             # moment to land (off this thread; a locked file costs 1 s, no more).
             await asyncio.to_thread(self.services.store.flush, 1.0)
         await self.note_flareup_pain(result.pain_after, "after")
+        if self.services.store is not None:
+            await self.fresh_flare(wait=1.0)  # the plan below counts this session
         next_at = self.next_allowed(routine) if result.completed and self.start_routine_id is None else None
         if await self.push_screen_wait(FinishScreen(routine, result, remind_at=next_at)) == "remind":
             assert next_at is not None
@@ -443,38 +471,67 @@ class CoachApp(App[int]):
 
     # --- flare-ups ----------------------------------------------------------------------
 
-    def _active_flareup(self) -> FlareUpRecord | None:
-        store = self.services.store
-        if store is None:
-            return None
-        try:
-            return store.active_flareup()
-        except StoreError:
-            return None
+    def read_flareup(self) -> None:
+        """Read the flare-up again, off the screen's thread; home shows it
+        when it lands (until then, what was read last)."""
+        if self.services.store is not None:
+            self._read_flareup_worker()
 
-    def flareup_plan(self) -> Plan | None:
-        """What fits now in the flare-up being lived through, or None."""
-        flare = self._active_flareup()
-        if flare is None or self.services.store is None:
-            return None
+    @work(exclusive=True, group=FLARE_READ)
+    async def _read_flareup_worker(self) -> None:
+        store = self.services.store
+        assert store is not None
         now = self.services.wall()
         try:
-            sessions = self.services.store.sessions_since(now - LOOKBACK)
-        except StoreError:
-            sessions = []
-        routines = self.services.library.routines
-        return make_plan(routines, flare.started_utc, done_from(sessions, routines), now, self.services.tz)
+            state = await asyncio.to_thread(store.read_when_free, lambda reader: read_flare(reader, now),
+                                            stop=self._reads_unwanted())
+        except ReadStopped:
+            return
+        except StoreError as err:
+            self.post_message(FlareRead(None, str(err)))
+            return
+        self.post_message(FlareRead(state))
+
+    async def fresh_flare(self, wait: float | None = None) -> FlareState:
+        """The flare-up read now, for a flow that decides on it (awaited off
+        the screen's thread; while the file is locked the flow waits, the
+        screen does not, for ``wait`` seconds at most). Unreadable, or
+        still locked then: what was read last."""
+        store = self.services.store
+        if store is None:
+            return NO_FLARE
+        now = self.services.wall()
+        try:
+            self.flare = await asyncio.to_thread(
+                store.read_when_free, lambda reader: read_flare(reader, now), stop=self._reads_unwanted(wait))
+            self._flare_known = True
+        except (StoreError, ReadStopped):
+            pass
+        return self.flare
+
+    def on_flare_read(self, message: FlareRead) -> None:
+        if message.state is not None:
+            self.flare, self._flare_known = message.state, True
+        elif message.problem is not None and self.services.store is not None and \
+                self.services.store.off_reason is None and message.problem not in self._read_problems:
+            # Said once (the history's own problems, such as a foreign file, it says itself).
+            self._read_problems.add(message.problem)
+            self.notify(f"The flare-up could not be read: {message.problem}", title="History",
+                        severity="warning", markup=False, timeout=12)
+            return
+        from screens.home import HomeScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, HomeScreen) and screen.is_mounted:
+                screen.show_flareup()
+
+    def flareup_plan(self) -> Plan | None:
+        """What fits now in the flare-up being lived through (as last read), or None."""
+        return self.flare.plan(self.services.library.routines, self.services.wall(), self.services.tz)
 
     def flareup_pain_now(self) -> int | None:
-        """The latest pain score given in the flare-up, if any."""
-        flare = self._active_flareup()
-        if flare is None or self.services.store is None:
-            return None
-        try:
-            pains = self.services.store.flareup_pains(flare.id)
-        except StoreError:
-            return None
-        return pains[-1][1] if pains else None
+        """The latest pain score given in the flare-up (as last read), if any."""
+        return self.flare.pain_now
 
     def next_allowed(self, routine: Routine) -> datetime | None:
         """When a therapy routine may be done again in this flare-up (for a reminder)."""
@@ -491,7 +548,9 @@ class CoachApp(App[int]):
             self.notify("The history is off for this run, so a flare-up cannot be recorded.",
                         title="Flare-up", severity="error", markup=False)
             return
-        flare = self._active_flareup()
+        # What home shows (read after every write, and every 30 s); read
+        # now only when nothing is known yet.
+        flare = (self.flare if self._flare_known else await self.fresh_flare()).flare
         try:
             if flare is None:
                 answer = await self.push_screen_wait(FlareUpScreen(self.services.wall(), self.services.tz))
@@ -508,38 +567,38 @@ class CoachApp(App[int]):
                     return
                 what, pain = update
                 if what == "settled":
-                    await asyncio.wrap_future(store.awaited("end_flareup", flare.id))
+                    await asyncio.wrap_future(store.awaited("end_flareup", flare.id))  # type: ignore[attr-defined]
                     self.set_therapy_reminder(None, None)
                     self.notify("Good to hear. Keep moving and keep up the exercises that helped.",
                                 title="Flare-up settled", markup=False)
                 elif pain is not None:
-                    await asyncio.wrap_future(store.awaited("add_flareup_pain", flare.id, pain, "update"))
-                    await self.check_pain_rising(flare.id)
+                    await asyncio.wrap_future(store.awaited("add_flareup_pain", flare.id, pain,  # type: ignore[attr-defined]
+                                                            "update"))
+                    await self.check_pain_rising()
         except (StoreError, ValueError) as err:
             self.notify(str(err), title="Flare-up", severity="error", markup=False)
         self.refresh_home()
 
     async def note_flareup_pain(self, pain: int | None, source: str) -> None:
         """A routine's pain check during a flare-up is part of the flare-up's pain record."""
-        flare = self._active_flareup()
-        if pain is None or flare is None or self.services.store is None:
+        if pain is None or self.services.store is None:
+            return
+        flare = (await self.fresh_flare(wait=1.0)).flare
+        if flare is None:
             return
         try:
-            await asyncio.wrap_future(self.services.store.awaited("add_flareup_pain", flare.id, pain, source))
+            await asyncio.wrap_future(self.services.store.awaited("add_flareup_pain", flare.id, pain,  # type: ignore[attr-defined]
+                                                                  source))
         except (StoreError, ValueError) as err:
             self.notify(str(err), title="History", severity="error", markup=False)
             return
-        await self.check_pain_rising(flare.id)
+        await self.check_pain_rising()
 
-    async def check_pain_rising(self, flareup_id: int) -> None:
+    async def check_pain_rising(self) -> None:
         """Pain higher than ever before in this flare-up: the red flags again."""
         from screens.red_flags import StopAdviceScreen
 
-        assert self.services.store is not None
-        try:
-            scores = [pain for _, pain, _ in self.services.store.flareup_pains(flareup_id)]
-        except StoreError:
-            return
+        scores = [pain for _, pain, _ in (await self.fresh_flare()).pains]
         if pain_rising(scores):
             title = f"Your pain is {scores[-1]}/10, higher than before in this flare-up (it started at {scores[0]})"
             await self.push_screen_wait(StopAdviceScreen(title=title))
@@ -558,6 +617,7 @@ class CoachApp(App[int]):
         if store is None:
             return
         self._reminder = None if routine_id is None or at is None else (routine_id, at)
+        self._reminder_changes += 1
         value = None if self._reminder is None else json.dumps(
             {"routine": routine_id, "at": at.isoformat(timespec="seconds")})  # type: ignore[union-attr]
         store.set_meta(THERAPY_REMINDER_KEY, value)
@@ -565,19 +625,36 @@ class CoachApp(App[int]):
             self.notify(f"I will remind you at {when(at, self.services.wall(), self.services.tz)}.",
                         title="Reminder", markup=False)
 
-    def load_therapy_reminder(self) -> tuple[str, datetime] | None:
-        """The reminder kept in the history (it outlives a restart), if any."""
+    @work(group=REMINDER_READ)
+    async def load_therapy_reminder(self) -> None:
+        """The reminder kept in the history (it outlives a restart), read off
+        the screen's thread; one set meanwhile is newer and stays."""
         store = self.services.store
         if store is None:
-            return None
+            return
+        changes = self._reminder_changes
         try:
-            raw = store.get_meta(THERAPY_REMINDER_KEY)
-            if raw is None:
-                return None
+            raw = await asyncio.to_thread(store.read_when_free, lambda reader: reader.get_meta(THERAPY_REMINDER_KEY),
+                                          stop=self._reads_unwanted())
+            if raw is None or self._reminder_changes != changes:
+                return
             data = json.loads(raw)
-            return str(data["routine"]), datetime.fromisoformat(data["at"])
-        except (StoreError, ValueError, KeyError, TypeError):
-            return None
+            self._reminder = str(data["routine"]), datetime.fromisoformat(data["at"])
+        except (StoreError, ReadStopped, ValueError, KeyError, TypeError):
+            return
+
+    def _reads_unwanted(self, seconds: float | None = None) -> Callable[[], bool]:
+        """For a read in the current worker: give up when it is cancelled, the
+        app ends, or after ``seconds``."""
+        from textual.worker import NoActiveWorker, get_current_worker
+
+        try:
+            worker = get_current_worker()
+        except NoActiveWorker:
+            worker = None
+        deadline = None if seconds is None else time.monotonic() + seconds
+        return lambda: ((worker is not None and worker.is_cancelled) or not self.is_running
+                        or (deadline is not None and time.monotonic() > deadline))
 
     def therapy_reminder_due(self) -> str | None:
         """The routine whose reminder is due now, if any."""
@@ -586,11 +663,23 @@ class CoachApp(App[int]):
         return self._reminder[0]
 
     def therapy_reminder_came_due(self, routine_id: str) -> None:
-        """Ask the rules again: prompt, move the reminder on, or drop it."""
-        plan = self.flareup_plan()
-        action, at = reminder_due(plan.of(routine_id) if plan is not None else None)
+        """Ask the rules again (on the history as it is now, read off the
+        screen's thread): prompt, move the reminder on, or drop it."""
+        self._therapy_prompt_open = True  # now, so the next poll does not ask twice
+        self._therapy_due(routine_id)
+
+    @work(exclusive=True, group=THERAPY_DUE)
+    async def _therapy_due(self, routine_id: str) -> None:
+        try:
+            # Sessions done since (here or elsewhere) count; no break prompt
+            # opens meanwhile, so a locked history is waited out briefly.
+            await self.fresh_flare(wait=2.0)
+            plan = self.flareup_plan()
+            action, at = reminder_due(plan.of(routine_id) if plan is not None else None)
+        finally:
+            self._therapy_prompt_open = False
         if action == "prompt":
-            self._therapy_prompt_open = True  # now, so the next poll does not ask twice
+            self._therapy_prompt_open = True
             self.show_therapy_prompt(routine_id)
         else:
             self.set_therapy_reminder(routine_id if action == "move" else None, at, quiet=True)
@@ -641,7 +730,7 @@ class CoachApp(App[int]):
             yield SystemCommand(f"Pause the sit timer for {label}", f"No break prompts until {until:%H:%M}",
                                 partial(self.pause_sitting, until))
         yield SystemCommand("Resume the sit timer", "Start counting sitting time again now", self.resume_sitting)
-        if self._active_flareup() is None:
+        if self.flare.flare is None:
             yield SystemCommand("My back went into spasm", "Record a flare-up: when it started and how bad it is",
                                 self.flareup_dialog)
         else:

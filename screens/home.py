@@ -89,9 +89,12 @@ class HomeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = "Routines"
-        self.plan = self.coach.flareup_plan()
+        # The first frame has the list and the sit line; the flare-up is read
+        # off the screen's thread and fills in when it lands (show_flareup).
+        self.plan = self.coach.flareup_plan()  # as last read: nothing is read here
         self.show_now()
         self.fill_list("")
+        self.coach.read_flareup()
         self.set_interval(NOW_REFRESH_SECONDS, self.flareup_changed)
 
     def on_screen_resume(self) -> None:
@@ -125,7 +128,13 @@ class HomeScreen(Screen[None]):
         option_list.highlighted = first
 
     def flareup_changed(self) -> None:
-        """Work out the flare-up plan again and show it (times move on too)."""
+        """Read the flare-up again (off the screen's thread); what is shown
+        stays until it lands, then show_flareup shows it."""
+        self.coach.read_flareup()
+
+    def show_flareup(self) -> None:
+        """Work out the plan from the flare-up as last read and show it
+        (times move on too). Nothing is read here."""
         plan = self.coach.flareup_plan()
         if plan is None and self.plan is None:
             return

@@ -2,20 +2,27 @@
 
 Thin on purpose: the figures come from coach.stats (SQLite aggregates) and
 the charts are drawn by coach.charts into textual-plotext widgets, coloured
-from the active theme and redrawn when it changes.
+from the active theme and redrawn when it changes. The figures are read on a
+thread of their own: the screen shows what it showed last (at first, a line
+saying it is reading) until they land, and keys work meanwhile, however long
+another program holds the history locked.
 """
 
 from __future__ import annotations
 
+import asyncio
+from datetime import date
+from functools import partial
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.color import Color
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
+from textual.message import Message
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.widgets import DataTable, Footer, Header, Static, Tab, Tabs
@@ -23,6 +30,7 @@ from textual_plotext import PlotextPlot
 
 from coach.charts import CHARTS, Palette
 from coach.stats import EMPTY_TEXT, RANGES, ROUTINE_COLUMNS, Report, build_report, range_label, routine_rows, summary_lines
+from coach.history import History, ReadStopped
 from coach.sanitize import printable
 from coach.store import StoreError
 from screens.widgets.heatmap import Heatmap
@@ -34,6 +42,11 @@ if TYPE_CHECKING:
 DEFAULT_DAYS = 30
 #: At this width or more, charts sit two to a row.
 WIDE = 110
+#: The worker group of the report's reads (tests wait for it).
+REPORT_READ = "report-read"
+#: A read that has not landed after this long says so (a quick one never flashes a line).
+READING_NOTE_AFTER = 0.2
+READING = "Reading the history..."
 
 
 def theme_palette(variables: dict[str, str]) -> Palette:
@@ -53,6 +66,20 @@ def theme_palette(variables: dict[str, str]) -> Palette:
 class ProgressScreen(Screen[None]):
     """Charts and figures for one range; 1-4 or the tabs switch it."""
 
+    class ReportRead(Message):
+        """A range's figures, or why they could not be read (from the read's thread)."""
+
+        def __init__(self, days: int, report: Report | None, problem: str | None = None) -> None:
+            super().__init__()
+            self.days, self.report, self.problem = days, report, problem
+
+    class ReadWaiting(Message):
+        """The read waits: another program has the history locked (from the read's thread)."""
+
+        def __init__(self, days: int, reason: str) -> None:
+            super().__init__()
+            self.days, self.reason = days, reason
+
     AUTO_FOCUS = "#progress-body"
 
     BINDINGS = [
@@ -67,20 +94,19 @@ class ProgressScreen(Screen[None]):
         self.days = days
         self.report: Report | None = None
         self._plots: list[PlotextPlot] = []
+        self._note_timer = None
 
     @property
     def coach(self) -> CoachApp:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
-        # The figures are read first, so every widget starts in its final
-        # state: no second layout pass when the data arrives.
-        self.report = self.read_report()
-        self.set_class(self.report is None or self.report.empty, "empty")
+        self.set_class(True, "empty")  # until the figures land
         yield Header()
         yield Tabs(*(Tab(f"{n} · {days} days", id=f"days-{days}") for n, days in enumerate(RANGES, start=1)),
                    active=f"days-{self.days}", id="ranges")
         with VerticalScroll(id="progress-body"):
+            yield Static(id="reading", classes="hidden", markup=False)
             yield Static(self.summary_text(), id="summary")
             yield Heatmap(id="heatmap")
             with Vertical(id="charts", classes="wide" if self.app.size.width >= WIDE else ""):
@@ -96,7 +122,7 @@ class ProgressScreen(Screen[None]):
         self.sub_title = "Progress"
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
         self._plots = list(self.query(PlotextPlot))
-        self.show()
+        self.load()
 
     def on_unmount(self) -> None:
         # The signal keeps its subscribers until it next fires: let go of this
@@ -110,24 +136,68 @@ class ProgressScreen(Screen[None]):
         self.query_one("#charts").set_class(self.size.width >= WIDE, "wide")
 
     # -- data -------------------------------------------------------------
-    def read_report(self) -> Report | None:
-        """The range's figures (a few indexed queries), or None without a history."""
-        store = self.coach.services.store
-        if store is None:
-            return None
-        try:
-            return build_report(store, self.coach.services.wall().date(), self.days)
-        except StoreError as err:
-            self.notify(str(err), title="History", severity="error", markup=False)
-            return None
-
     def load(self) -> None:
-        """Read the current range again and show it."""
-        self.report = self.read_report()
+        """Read the current range, off the screen's thread; what is shown
+        stays until it lands (a line says so when that takes a moment)."""
+        store = self.coach.services.store
+        if store is None:  # history off: the welcome
+            self.show()
+            return
+        if self._note_timer is not None:
+            self._note_timer.stop()
+        self._note_timer = self.set_timer(READING_NOTE_AFTER, partial(self.say, READING))
+        self.read_report(store, self.coach.services.wall().date(), self.days)
+
+    # An async worker awaiting a thread, not a thread worker: Textual's thread
+    # workers stay in their thread's context after they end, and with them
+    # this screen, after it has closed.
+    @work(exclusive=True, group=REPORT_READ)
+    async def read_report(self, store: History, today: date, days: int) -> None:
+        """The range's figures (a few indexed queries, on a thread of their own)."""
+        from textual.worker import get_current_worker
+
+        worker = get_current_worker()
+        try:
+            report = await asyncio.to_thread(
+                store.read_when_free, lambda reader: build_report(reader, today, days),
+                stop=lambda: worker.is_cancelled,
+                waiting=lambda reason: self.post_message(self.ReadWaiting(days, reason)))
+        except ReadStopped:
+            return
+        except StoreError as err:
+            self.post_message(self.ReportRead(days, None, str(err)))
+            return
+        self.post_message(self.ReportRead(days, report))
+
+    @on(ReadWaiting)
+    def _read_waiting(self, message: ReadWaiting) -> None:
+        if message.days == self.days:
+            self.say(f"{READING} {message.reason[0].upper()}{message.reason[1:]}; it shows here once it is free.")
+
+    @on(ReportRead)
+    def _report_read(self, message: ReportRead) -> None:
+        if message.days != self.days:  # a range already left
+            return
+        if self._note_timer is not None:
+            self._note_timer.stop()
+        if message.problem is not None:
+            # One line, in the view: the figures shown (if any) stay.
+            self.say(f"Could not read the history: {' '.join(message.problem.split())}")
+            return
+        self.say(None)
+        self.report = message.report
         self.show()
+
+    def say(self, line: str | None) -> None:
+        """Show one line above the figures (None: none)."""
+        note = self.query_one("#reading", Static)
+        note.update(line or "")
+        note.set_class(line is None, "hidden")
 
     def summary_text(self) -> Content:
         report = self.report
+        if report is None and self.coach.services.store is not None:
+            return Content("")  # not read yet: the line above says so
         if report is None or report.empty:
             return Content("\n\n").join([Content.styled(EMPTY_TEXT[0], "bold"), Content(EMPTY_TEXT[1])])
         return Content("\n").join(

@@ -51,3 +51,20 @@ async def play_desk_break_to_the_end(pilot, clock: FakeClock) -> None:
     await tick(pilot, clock, 1)
     pilot.app.sit_poll()  # the sit line as of now, not as of the next real-time second
     await pilot.pause()
+
+
+async def reads_landed(pilot, timeout: float = 10.0) -> None:
+    """Wait until the history reads the screens started (on threads of their
+    own) have finished, and what they read is shown."""
+    import asyncio
+    import time
+
+    from screens.app import FLARE_READ, REMINDER_READ, THERAPY_DUE
+    from screens.progress import REPORT_READ
+
+    deadline = time.monotonic() + timeout
+    await pilot.pause()
+    while any(w.group in (FLARE_READ, REPORT_READ, THERAPY_DUE, REMINDER_READ) and not w.is_finished for w in pilot.app.workers):
+        assert time.monotonic() < deadline, "a history read never finished"
+        await asyncio.sleep(0.01)
+    await pilot.pause()

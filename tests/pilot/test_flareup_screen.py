@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from pilot_helpers import SIZE, FakeClock, tick
+from pilot_helpers import SIZE, FakeClock, reads_landed, tick
 from textual.widgets import Input, OptionList, Select, Static
 
 from coach.paths import resolve_paths
@@ -84,7 +84,7 @@ async def test_a_flare_up_30_hours_ago_then_past_48_hours(start, wall) -> None:
         assert app.screen.query_one("#flareup-time", Input).has_focus
         await pilot.press(*"09:00", "tab", "6", "ctrl+s")
         await pilot.pause()
-        await pilot.pause()
+        await reads_landed(pilot)  # home reads the flare-up again, off the screen's thread
         assert isinstance(app.screen, HomeScreen)
 
         assert not app.screen.query_one("#now").has_class("hidden")
@@ -105,13 +105,13 @@ async def test_a_flare_up_30_hours_ago_then_past_48_hours(start, wall) -> None:
 
         wall.now = datetime(2026, 11, 21, 9, 5, tzinfo=UTC)  # 48 h 5 min
         app.screen.flareup_changed()  # what the home screen's interval does
-        await pilot.pause()
+        await reads_landed(pilot)
         assert "48 hours ago" in now_text(app) and "After two days: keep moving" in now_text(app)
         assert "● now" in line(app, "heating-pad") and "● now" in line(app, "ice-pack")  # ice until day 3
 
         wall.now = datetime(2026, 11, 22, 9, 5, tzinfo=UTC)  # 72 h 5 min
         app.screen.flareup_changed()
-        await pilot.pause()
+        await reads_landed(pilot)
         assert "– not any more in this flare-up" in line(app, "ice-pack")
 
         await pilot.press("f")  # during a flare-up: a pain score, or it has settled
@@ -119,7 +119,7 @@ async def test_a_flare_up_30_hours_ago_then_past_48_hours(start, wall) -> None:
         assert isinstance(app.screen, FlareUpUpdateScreen)
         await pilot.press("s")
         await pilot.pause()
-        await pilot.pause()
+        await reads_landed(pilot)
         assert app.screen.query_one("#now").has_class("hidden")
         assert "#cold" in line(app, "ice-pack")
 
@@ -144,21 +144,22 @@ async def test_a_start_time_still_to_come_is_refused_in_the_dialog(start) -> Non
 async def test_pain_that_rises_brings_the_red_flags_back(start) -> None:
     app = start(flareup=(NOW - timedelta(hours=5), 5))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await reads_landed(pilot)  # the flare-up, read off the screen's thread
+        assert "pain 5/10" in now_text(app)
         await pilot.press("f", "4", "enter")  # lower: no red flags
         await pilot.pause()
-        await pilot.pause()
+        await reads_landed(pilot)
         assert isinstance(app.screen, HomeScreen)
         assert "pain 4/10" in now_text(app)
         await pilot.press("f", "7", "enter")  # higher than ever in this flare-up
         await pilot.pause()
-        await pilot.pause()
+        await reads_landed(pilot)
         assert isinstance(app.screen, StopAdviceScreen)
         text = " ".join(str(w.render()) for w in app.screen.query(Static))
         assert "Your pain is 7/10, higher than before in this flare-up (it started at 5)" in text
         assert "loss of bladder or bowel control" in text
         await pilot.press("enter")
-        await pilot.pause()
+        await reads_landed(pilot)
         assert isinstance(app.screen, HomeScreen) and "pain 7/10" in now_text(app)
 
 
@@ -186,13 +187,17 @@ async def test_the_next_cold_pack_reminder_is_opt_in(start, wall, clock) -> None
     write_cold_test()
     app = start(flareup=(NOW - timedelta(hours=3), 6))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await reads_landed(pilot)
         app.start_routine("cold-test")
         await pilot.pause()
         await pilot.press("enter")  # its cautions
         await pilot.pause()
         await tick(pilot, clock, 31)
         await tick(pilot, clock, 1)
+        for _ in range(200):  # the finish waits for the flare-up read again (a thread)
+            if isinstance(app.screen, FinishScreen):
+                break
+            await pilot.pause(0.01)
         assert isinstance(app.screen, FinishScreen)
         assert str(app.screen.query_one("#remind").label) == "Remind me at 17:00 (r)"
         await pilot.press("r")
@@ -208,7 +213,7 @@ async def test_the_next_cold_pack_reminder_is_opt_in(start, wall, clock) -> None
         assert isinstance(app.screen, HomeScreen)
         wall.now = NOW + timedelta(hours=2)
         app.sit_poll()
-        await pilot.pause()
+        await reads_landed(pilot)
         assert isinstance(app.screen, TherapyPromptScreen)
         clock.advance(2)  # past the first second, when keys still go below
         await pilot.press("enter")
@@ -249,7 +254,7 @@ async def test_a_reminder_for_a_routine_done_meanwhile_moves_on_and_never_joins_
             store.finish_session(sid, outcome="completed", steps_done=1, active_seconds=30, phase_index=1)
         wall.now = NOW + timedelta(hours=2)
         app.sit_poll()
-        await pilot.pause()
+        await reads_landed(pilot)  # the history is read again, off the screen's thread
         assert isinstance(app.screen, HomeScreen)  # not allowed yet: the reminder moved to 18:00
         assert app.services.store.flush(5)  # writes are queued (coach.history)
         assert app.services.store.get_meta(THERAPY_REMINDER_KEY) == (
@@ -257,7 +262,7 @@ async def test_a_reminder_for_a_routine_done_meanwhile_moves_on_and_never_joins_
 
         wall.now = NOW + timedelta(hours=3)
         app.sit_poll()
-        await pilot.pause()
+        await reads_landed(pilot)
         assert isinstance(app.screen, TherapyPromptScreen)
         for _ in range(40):  # the sit timer comes due while the therapy prompt is open
             clock.advance(60)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 import history_fixture
-from pilot_helpers import SIZE
+from pilot_helpers import SIZE, reads_landed
 from textual.color import Color
 from textual.widgets import DataTable, Static, Tabs
 from textual_plotext import PlotextPlot
@@ -27,7 +27,7 @@ async def test_p_opens_progress_and_the_range_keys_switch_it(build, with_history
     app = build()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("p")
-        await pilot.pause()
+        await reads_landed(pilot)
         screen = app.screen
         assert isinstance(screen, ProgressScreen)
         assert screen.report.days == 30 and screen.report.today == history_fixture.TODAY
@@ -38,7 +38,7 @@ async def test_p_opens_progress_and_the_range_keys_switch_it(build, with_history
         assert str(table.get_row_at(0)[0]) == "Ice pack"
 
         await pilot.press("3")
-        await pilot.pause()
+        await reads_landed(pilot)
         assert screen.query_one(Tabs).active == "days-90"
         assert (screen.report.days, screen.report.per) == (90, "week")
         assert "19 sessions" in summary(screen)
@@ -59,9 +59,9 @@ async def test_clicking_a_range_tab_switches_it(build, with_history) -> None:
     app = build()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("p")
-        await pilot.pause()
+        await reads_landed(pilot)
         await pilot.click("#days-7")
-        await pilot.pause()
+        await reads_landed(pilot)
         assert app.screen.report.days == 7
 
 
@@ -82,7 +82,7 @@ async def test_charts_take_their_colours_from_the_theme(build, with_history) -> 
     async with app.run_test(size=SIZE) as pilot:
         app.theme = "textual-dark"
         await pilot.press("p")
-        await pilot.pause()
+        await reads_landed(pilot)
         plot = app.screen.query_one("#chart-minutes", PlotextPlot)
 
         def primary_in_chart() -> bool:
@@ -101,7 +101,7 @@ async def test_a_quiet_range_shows_a_line_not_empty_axes(build, with_history, cl
     app = build()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("p")
-        await pilot.pause()
+        await reads_landed(pilot)
         screen = app.screen
         assert screen.query_one("#chart-minutes").display
         # A quiet September week: nothing in range, but the history is not empty.
@@ -118,7 +118,7 @@ async def test_empty_history_shows_a_welcome_not_axes(build) -> None:
     app = build()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("p")
-        await pilot.pause()
+        await reads_landed(pilot)
         screen = app.screen
         assert screen.has_class("empty")
         assert "Nothing recorded yet." in summary(screen)
@@ -137,7 +137,7 @@ async def test_routine_titles_are_shown_literally(build, coach_home) -> None:
     app = build()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("p")
-        await pilot.pause()
+        await reads_landed(pilot)
         table = app.screen.query_one("#routine-totals", DataTable)
         cells = {str(table.get_row_at(n)[0]) for n in range(table.row_count)}
         assert "[@click=app.quit]Evil[/] [b]x" in cells
@@ -155,7 +155,7 @@ async def test_closed_progress_screens_let_go_of_the_theme_signal(build, with_hi
         before = len(app.theme_changed_signal._subscriptions)
         for _ in range(3):
             await pilot.press("p")
-            await pilot.pause()
+            await reads_landed(pilot)
             assert len(app.theme_changed_signal._subscriptions) > before
             await pilot.press("escape")
             await pilot.pause()

@@ -8,7 +8,7 @@ the report before committing.
 from __future__ import annotations
 
 import pytest
-from pilot_helpers import play_desk_break_to_the_end, tick
+from pilot_helpers import play_desk_break_to_the_end, reads_landed, tick
 
 SIZES = [(100, 32), (80, 24)]
 
@@ -59,7 +59,7 @@ def open_progress(*keys: str, theme: str | None = None, charts: bool = False):
             pilot.app.theme = theme
         await pilot.pause()
         await pilot.press("p", *keys)
-        await pilot.pause()
+        await reads_landed(pilot)  # the figures are read on a thread of their own
         if charts:  # scrolled without animation, so the frame does not depend on timing
             pilot.app.screen.query_one("#charts").scroll_visible(animate=False, top=True)
             await pilot.pause()

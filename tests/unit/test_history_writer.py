@@ -233,3 +233,53 @@ def test_a_write_the_caller_waits_for_is_not_said_twice(tmp_path: Path) -> None:
         future.result(5)
     history.close(timeout=5)
     assert said == []
+
+
+def test_a_read_when_free_waits_out_a_lock_that_blocks_readers_and_can_be_given_up(tmp_path: Path) -> None:
+    from coach.history import ReadStopped
+
+    path = fresh(tmp_path)
+    with open_store(path, clock=clock) as store:
+        store.set_meta("k", "before")
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("PRAGMA locking_mode=EXCLUSIVE")  # readers wait too (a plain lock does not stop WAL readers)
+    holder.execute("BEGIN EXCLUSIVE")
+    holder.execute("UPDATE meta SET value = 'after' WHERE key = 'k'")
+    history = History(path, clock)
+    try:
+        with pytest.raises(StoreError, match="locked"):  # a plain read fails within its busy timeout
+            history.read(lambda reader: reader.get_meta("k"))
+        with pytest.raises(ReadStopped):  # nobody wants it any more: given up
+            history.read_when_free(lambda reader: reader.get_meta("k"), stop=lambda: True)
+        said: list[str] = []
+        answer: list[str] = []
+        reader = threading.Thread(target=lambda: answer.append(history.read_when_free(
+            lambda r: r.get_meta("k"), waiting=said.append)))
+        reader.start()
+        time.sleep(1.0)
+        assert reader.is_alive() and answer == []  # still waiting, never failed
+        assert said == ["another program has the history file locked"]  # said once
+        holder.execute("COMMIT")
+        holder.close()
+        reader.join(5)
+        assert answer == ["after"]  # read once the lock went
+    finally:
+        holder.close()
+        history.close(5)
+
+
+def test_a_read_that_cannot_succeed_fails_at_once_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite3"
+    other = sqlite3.connect(path)
+    other.execute("CREATE TABLE photos (x)")
+    other.commit()
+    other.close()
+    history = History(path, clock)
+    try:
+        started = time.monotonic()
+        with pytest.raises(StoreError) as info:
+            history.read_when_free(lambda reader: reader.get_meta("k"))
+        assert time.monotonic() - started < 2 and "\n" not in str(info.value)
+        assert "is not a Coach history" in str(info.value)
+    finally:
+        history.close(5)
