@@ -95,6 +95,7 @@ class ProgressScreen(Screen[None]):
         self.report: Report | None = None
         self._plots: list[PlotextPlot] = []
         self._note_timer = None
+        self._reading: int | None = None  # the range being read, until its figures land
 
     @property
     def coach(self) -> CoachApp:
@@ -145,8 +146,15 @@ class ProgressScreen(Screen[None]):
             return
         if self._note_timer is not None:
             self._note_timer.stop()
-        self._note_timer = self.set_timer(READING_NOTE_AFTER, partial(self.say, READING))
+        self._reading = self.days
+        self._note_timer = self.set_timer(READING_NOTE_AFTER, self._say_still_reading)
         self.read_report(store, self.coach.services.wall().date(), self.days)
+
+    def _say_still_reading(self) -> None:
+        # The timer may have fired just before the figures landed: say it only
+        # while that read is still out.
+        if self._reading == self.days:
+            self.say(READING)
 
     # An async worker awaiting a thread, not a thread worker: Textual's thread
     # workers stay in their thread's context after they end, and with them
@@ -171,13 +179,14 @@ class ProgressScreen(Screen[None]):
 
     @on(ReadWaiting)
     def _read_waiting(self, message: ReadWaiting) -> None:
-        if message.days == self.days:
+        if message.days == self.days and self._reading == self.days:
             self.say(f"{READING} {message.reason[0].upper()}{message.reason[1:]}; it shows here once it is free.")
 
     @on(ReportRead)
     def _report_read(self, message: ReportRead) -> None:
         if message.days != self.days:  # a range already left
             return
+        self._reading = None
         if self._note_timer is not None:
             self._note_timer.stop()
         if message.problem is not None:
