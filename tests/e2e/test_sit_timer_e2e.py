@@ -43,25 +43,38 @@ def sitting_seconds(term: Terminal) -> int:
         assert time.monotonic() < deadline, f"no sit line on the screen:\n{term.text()}"
 
 
+def pump(seconds: float, *terms: Terminal | None) -> None:
+    """Wait, reading every terminal all the while: an app whose output is not
+    read fills its pty and stalls, and its screen then shows an old frame."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        for term in terms:
+            if term is not None:
+                term.read(0.02)
+
+
 def test_two_apps_one_timer_and_the_other_carries_on_when_the_owner_quits(coach_home: Path) -> None:
     prepare(coach_home, "  limit: 30m\n")
     first = Terminal([coach_command()], app_env(coach_home))
     second = None
     try:
         first.wait_for("Desk breaks")
-        time.sleep(3)
+        pump(3, first)
         second = Terminal([coach_command()], app_env(coach_home))
-        second.wait_for("Desk breaks")
-        time.sleep(1.5)
+        started = time.monotonic()
+        while "Desk breaks" not in second.text():  # the first is read meanwhile too
+            pump(0.1, first, second)
+            assert time.monotonic() - started < 15, second.text()
+        pump(1.5, first, second)
         for _ in range(3):  # the same sitting time on both, within a second
             a, b = sitting_seconds(first), sitting_seconds(second)
             assert a >= 3 and abs(a - b) <= 1, (a, b)
-            time.sleep(0.7)
+            pump(0.7, first, second)
         before = sitting_seconds(second)
         first.send("\x11")  # ctrl+q: the owner quits
         assert first.process.wait(timeout=10) == 0
         second.wait_for("the bout goes on", timeout=8)
-        time.sleep(1.2)
+        pump(1.2, second)
         after = sitting_seconds(second)
         assert after >= before, f"the bout was reset: {before} -> {after}"
         status = coach(coach_home, "status")
