@@ -168,7 +168,8 @@ def when(at: datetime, now: datetime, tz: tzinfo | None) -> str:
     return f"{at_local:%a} {at_local.day} {at_local:%b} {clock}"
 
 
-def _hours(seconds: int) -> str:
+def hours_text(seconds: int) -> str:
+    """'48 hours', '3 days', 'hour': a window's edge in words."""
     hours = seconds / 3600
     if hours >= 72 and seconds % 86400 == 0:
         return f"{seconds // 86400} days"
@@ -195,8 +196,8 @@ def advise(routine: Routine, onset: datetime, done: Iterable[Done], now: datetim
     low, high = span
     elapsed = (now - onset).total_seconds()
     opens, closes = onset + timedelta(seconds=low), None if high is None else onset + timedelta(seconds=high)
-    over = f"only in the first {_hours(high)}" if high is not None and low == 0 else (
-        f"only from {_hours(low)} to {_hours(high)} after the start" if high is not None else "")
+    over = f"only in the first {hours_text(high)}" if high is not None and low == 0 else (
+        f"only from {hours_text(low)} to {hours_text(high)} after the start" if high is not None else "")
     if closes is not None and now >= closes:
         return Advice(routine, Fit.OVER, over)
 
@@ -273,48 +274,6 @@ def _skin_holds(routine: Routine, counted: Sequence[Done], now: datetime, today:
                 after = _your(last.title) if last.title else f"the last {name}"
                 holds.append((rest_ends, f"after {after}: from {when(rest_ends, now, tz)}", False))
     return holds
-
-
-# --- the rules in words ----------------------------------------------------------------
-
-
-def timing_lines(routine: Routine) -> tuple[str, ...]:
-    """When and how often a routine may be done, as the rules above apply it
-    (``coach show``, the editor's preview, the detail pane on home)."""
-    lines = []
-    span = window(routine)
-    if routine.use_when == UseWhen():
-        lines.append("In a flare-up: no rules in this routine; use your own judgement.")
-    elif span is None:
-        lines.append("In a flare-up: not for one (for prevention and long-term stiffness).")
-    else:
-        low, high = span
-        if low == 0 and high is None:
-            lines.append("In a flare-up: from the start, and after.")
-        elif high is None:
-            lines.append(f"In a flare-up: from {_hours(low)} after it starts.")
-        elif low == 0:
-            lines.append(f"In a flare-up: in the first {_hours(high)}.")
-        else:
-            lines.append(f"In a flare-up: from {_hours(low)} to {_hours(high)} after it starts.")
-    frequency = routine.frequency
-    if frequency.times_per_day is not None:
-        lines.append(f"Up to {frequency.times_per_day.high} times a day.")
-    if frequency.min_gap is not None:
-        lines.append(f"At least {_span(frequency.min_gap)} from the start of one session to the next.")
-    for modality in sorted(skin_modalities(routine), key=lambda m: m.value):
-        name = SKIN_NAMES[modality]
-        lines.append(f"After it, no {name} from any routine for {_span(off_time(routine))} from when it ends; "
-                     f"at most {MAX_A_DAY} {name} sessions a day in all.")
-    return tuple(lines)
-
-
-def _span(seconds: int) -> str:
-    """'2 hours', '1 hour', '20 minutes', '1 hour 30 minutes'."""
-    hours, minutes = divmod(seconds // 60, 60)
-    parts = [f"{hours} hour{'s' if hours != 1 else ''}"] if hours else []
-    parts += [f"{minutes} minute{'s' if minutes != 1 else ''}"] if minutes or not hours else []
-    return " ".join(parts)
 
 
 # --- the whole plan -----------------------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from coach.durations import format_clock, format_duration
-from coach.flareup import timing_lines
+from coach.timing_text import timing_lines
 from coach.model import Routine, Step
 from coach.timeline import Timeline, describe_step
 

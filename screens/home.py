@@ -15,7 +15,8 @@ from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from coach.durations import format_duration
-from coach.flareup import Plan, rest_note, timing_lines
+from coach.flareup import Plan, rest_note
+from coach.timing_text import timing_lines
 from coach.library import LibraryEntry
 from coach.model import Category
 from coach.timeline import build_timeline

@@ -260,7 +260,7 @@ def test_reminders_follow_the_gap_not_the_daily_limit() -> None:
 
 
 def test_the_rules_in_words_say_what_the_rules_do() -> None:
-    from coach.flareup import timing_lines
+    from coach.timing_text import timing_lines
 
     assert timing_lines(ICE) == (
         "In a flare-up: in the first 3 days.",
