@@ -29,6 +29,7 @@ SESSION_FIELDS = (
     "id", "local_date", "local_time", "utc_offset_min", "started_utc", "ended_utc",
     "routine_id", "routine_title", "outcome", "stop_reason", "steps_done", "steps_total",
     "active_seconds", "pain_before", "pain_after", "resumed",
+    "done_percent",  # added with history v6 (issue 15)
 )
 BREAK_FIELDS = (
     "id", "local_date", "local_time", "utc_offset_min", "at_utc", "answer",
@@ -40,8 +41,8 @@ FLAREUP_FIELDS = ("id", "local_date", "local_time", "utc_offset_min", "started_u
 FLAREUP_PAIN_FIELDS = ("flareup_id", "at_utc", "pain", "source")
 #: CSV columns: which record a row is, then every session, break and flare-up
 #: field (new ones only ever appended, so older readers keep their columns).
-CSV_COLUMNS = tuple(dict.fromkeys(("record",) + SESSION_FIELDS + BREAK_FIELDS + FLAREUP_FIELDS
-                                  + FLAREUP_PAIN_FIELDS))
+CSV_COLUMNS = tuple(dict.fromkeys(("record",) + SESSION_FIELDS[:16] + BREAK_FIELDS + FLAREUP_FIELDS
+                                  + FLAREUP_PAIN_FIELDS + SESSION_FIELDS[16:]))
 #: Where an export without --days begins and ends (all of the history).
 _ALL = (date(1970, 1, 1), date(9999, 1, 1))
 
@@ -60,7 +61,7 @@ def session_fields(s: SessionRecord) -> dict[str, Any]:
         "routine_id": s.routine_id, "routine_title": s.routine_title, "outcome": s.outcome,
         "stop_reason": s.stop_reason, "steps_done": s.steps_done, "steps_total": s.steps_total,
         "active_seconds": s.active_seconds, "pain_before": s.pain_before,
-        "pain_after": s.pain_after, "resumed": s.resumed,
+        "pain_after": s.pain_after, "resumed": s.resumed, "done_percent": s.done_percent,
     }
 
 
