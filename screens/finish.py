@@ -15,6 +15,7 @@ from textual.widgets import Button, Footer, Header, Static
 from coach.durations import format_duration
 from coach.flareup import when
 from coach.model import Routine
+from coach.progression import PAIN_ROSE, describe_level
 from coach.safety import STOP_REASONS
 from coach.step_fates import COMPLETE_SHARE
 from screens.widgets.sit_line import SitLine
@@ -44,6 +45,13 @@ def summary(routine: Routine, result: PlayerResult) -> Content:
         skipped = [Content.assemble(literal(r.title), f" (after {format_duration(r.skipped_after or 0)})")
                    for r in result.skipped]
         lines.append(Content.assemble("Skipped: ", Content(", ").join(skipped)))
+    if result.level is not None:
+        lines.append(Content(f"Played at {describe_level(routine, result.level)}"))
+    if result.level_change is not None:
+        _, to, why = result.level_change
+        because = "your pain rose" if why == PAIN_ROSE else "you stopped because of pain"
+        lines.append(Content.styled(f"Next time: back to {describe_level(routine, to)}, since {because}.",
+                                    "$warning"))
     if result.pain_before is not None or result.pain_after is not None:
         before = "-" if result.pain_before is None else str(result.pain_before)
         after = "-" if result.pain_after is None else str(result.pain_after)
