@@ -9,13 +9,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Static
 
 from coach.durations import format_duration
 from coach.flareup import when
 from coach.model import Routine
 from coach.safety import STOP_REASONS
+from screens.base import CoachScreen
 from screens.widgets.sit_line import SitLine
 from screens.text import literal
 
@@ -43,11 +43,11 @@ def summary(routine: Routine, result: PlayerResult) -> Content:
     return Content("\n").join(lines)
 
 
-class FinishScreen(Screen["str | None"]):
+class FinishScreen(CoachScreen[bool]):
     """Shown after the player; enter goes back home (or to the shell for `coach run`).
 
     With ``remind_at`` (timed therapy in a flare-up) it offers a reminder for
-    when the next session is allowed, and dismisses "remind" if it is wanted.
+    when the next session is allowed, and dismisses True if it is wanted.
     """
 
     BINDINGS = [
@@ -74,8 +74,8 @@ class FinishScreen(Screen["str | None"]):
 
     def remind_label(self) -> str:
         assert self.remind_at is not None
-        coach = self.app
-        return when(self.remind_at, coach.services.wall(), coach.services.tz)  # type: ignore[attr-defined]
+        services = self.coach.services
+        return when(self.remind_at, services.wall(), services.tz)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return self.remind_at is not None if action == "remind" else True
@@ -84,10 +84,10 @@ class FinishScreen(Screen["str | None"]):
         self.sub_title = "Finished" if self.result.completed else "Stopped"
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss("remind" if event.button.id == "remind" else None)
+        self.dismiss(event.button.id == "remind")
 
     def action_done(self) -> None:
-        self.dismiss(None)
+        self.dismiss(False)
 
     def action_remind(self) -> None:
-        self.dismiss("remind")
+        self.dismiss(True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
+from enum import Enum
 
 from textual import on
 from textual.app import ComposeResult
@@ -27,8 +28,23 @@ GET_HELP = "Not a home treatment if any of these came with it.\n" + "\n".join(in
 
 @dataclass(frozen=True)
 class FlareUpAnswer:
+    """A flare-up recorded: when it started, and how bad it is."""
+
     started: datetime
     pain: int
+
+
+class Update(Enum):
+    """What was said about a flare-up under way."""
+
+    PAIN = "pain"  # a pain score now
+    SETTLED = "settled"
+
+
+@dataclass(frozen=True)
+class FlareUpdate:
+    what: Update
+    pain: int | None = None  # with PAIN
 
 
 class FocusablePainScale(PainScale, can_focus=True):
@@ -107,10 +123,10 @@ class FlareUpScreen(ModalScreen["FlareUpAnswer | None"]):
         self.dismiss(None)
 
 
-class FlareUpUpdateScreen(ModalScreen["tuple[str, int | None] | None"]):
+class FlareUpUpdateScreen(ModalScreen["FlareUpdate | None"]):
     """During a flare-up: a pain score now, or 'it has settled'.
 
-    Dismisses ("pain", score), ("settled", None) or None (back)."""
+    Dismisses a :class:`FlareUpdate`, or None (back)."""
 
     BINDINGS = [
         Binding("enter", "pain", "Save pain score", id="flareup.pain"),
@@ -147,10 +163,10 @@ class FlareUpUpdateScreen(ModalScreen["tuple[str, int | None] | None"]):
         if value is None:
             self.notify(CHOOSE_FIRST, title="Pain", severity="warning", markup=False)
             return
-        self.dismiss(("pain", value))
+        self.dismiss(FlareUpdate(Update.PAIN, value))
 
     def action_settled(self) -> None:
-        self.dismiss(("settled", None))
+        self.dismiss(FlareUpdate(Update.SETTLED))
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.timer import Timer
 from textual import events
 from textual.widgets import Digits, Footer, Header, Static
@@ -25,13 +23,11 @@ from coach.safety import PAIN_STOP_REASONS
 from coach.store import SessionRecord
 from coach.timeline import PhaseKind, TimelinePhase, build_timeline
 from coach.voice import find_voice_command, speak
+from screens.base import CoachScreen
 from screens.widgets.sit_line import SitLine
 from screens.text import bullets, literal
 from screens.widgets.figure import FigurePanel
 from screens.widgets.progress import RoutineProgress
-
-if TYPE_CHECKING:
-    from screens.app import CoachApp
 
 #: Below this terminal size the figure is left out and its description is
 #: shown as a line of text instead (the countdown and instructions need the room).
@@ -100,7 +96,7 @@ def spoken(phase: TimelinePhase) -> str:
     return f"{phase.step.title}. {counts}" if counts else phase.step.title
 
 
-class PlayerScreen(Screen[PlayerResult]):
+class PlayerScreen(CoachScreen[PlayerResult]):
     """Plays one routine. The engine does the timing; this only shows it."""
 
     BINDINGS = [
@@ -125,9 +121,6 @@ class PlayerScreen(Screen[PlayerResult]):
         self.quit_after = False  # the app asked to quit: end the app once the stop is recorded
         self._shown_text: dict[str, str] = {}
 
-    @property
-    def coach(self) -> CoachApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -80,7 +80,7 @@ def test_a_viewers_answer_is_applied_once_within_a_tick(setup) -> None:
     assert owner.prompt_open
     viewer.tick()
     assert viewer.prompt_open
-    assert viewer.answer("snooze")
+    assert viewer.answer(Answer.SNOOZED)
     assert not viewer.tick()[0].prompt_open  # answered here: not shown again while the owner catches up
     assert len(os.listdir(paths.data_dir / "answers")) == 1
     clocks.advance(0.5)
