@@ -32,6 +32,7 @@ from coach.reminders import (
 from coach.durations import format_duration
 from coach.clocks import boot_clock, boot_id
 from coach.instance import InstanceLock
+from coach.keymap import lost_keys
 from coach.library import Library, LibraryEntry, folder_signature, load_library
 from coach.model import Routine
 from coach.paths import Paths, resolve_paths
@@ -98,7 +99,7 @@ class CoachApp(App[int]):
     CSS_PATH = "coach.tcss"
     TITLE = "Coach"
     COMMANDS = App.COMMANDS | {RoutineCommands}
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", id="quit", priority=True)]
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True)]
 
     # var, not reactive: a reactive on the App repaints the whole screen when
     # it changes, and this one changes every second. SitLine watches them.
@@ -122,6 +123,9 @@ class CoachApp(App[int]):
         self._flare_known = False  # read at least once
         self._reminder_changes = 0
         self._read_problems: set[str] = set()
+        self._clashes_said: set[str] = set()
+        if services.config.config.keys:  # the person's own keys (config.yaml keys:)
+            self.set_keymap(dict(services.config.config.keys))
         #: What screens listen to (they subscribe; the app never looks for them).
         self.library_changed: Signal[Library] = Signal(self, "library-changed")
         self.history_changed: Signal[None] = Signal(self, "history-changed")  # a write landed: read again
@@ -163,6 +167,9 @@ class CoachApp(App[int]):
             store.listen(self._history_says, self._history_written)
         for notice in self.services.library.notices:
             self.notify(notice, title="Routines", markup=False)
+        if self.services.config.config.keys:
+            self.screen_change_signal.subscribe(self, self._say_lost_keys)
+            self._say_lost_keys(self.screen)
         self.startup_flow()
 
     # From the history's writer thread. Posted without waiting (never
@@ -732,6 +739,21 @@ class CoachApp(App[int]):
 
     # --- settings -------------------------------------------------------------------
 
+    def _say_lost_keys(self, screen: Screen) -> None:
+        """A key of the person's own that took another binding's key on this
+        screen: say once which binding has no key left here."""
+        keymap = dict(self.services.config.config.keys)
+        if not keymap:
+            return
+        bindings = [(b.id or b.action, b.key) for b in (*type(screen).BINDINGS, *self.BINDINGS)
+                    if isinstance(b, Binding)]
+        for name, key in lost_keys(bindings, keymap):
+            if name not in self._clashes_said:
+                self._clashes_said.add(name)
+                self.notify(f"'{key}' is one of your own keys now, so {name} has no key on this screen."
+                            " Give it another in config.yaml (keys:).", title="Keys", severity="warning",
+                            markup=False, timeout=12)
+
     def watch_theme(self, theme: str) -> None:
         if theme != self._saved_theme and self.is_mounted:
             saved = save_theme(self.services.paths.config_file, theme)
@@ -823,7 +845,9 @@ def make_app(
     """Build the app with its services; the CLI and the tests both use this."""
     paths = paths or resolve_paths()
     wall = wall or (lambda: datetime.now().astimezone())
-    config = load_config(paths.config_file)
+    from screens.keys import BINDING_IDS
+
+    config = load_config(paths.config_file, known_bindings=BINDING_IDS)
     library = library if library is not None else load_library(paths.routines_dir)
     # Opened on the history's own thread: a lock held now delays it, no more.
     store = History(paths.history_file, clock=wall)

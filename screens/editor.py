@@ -275,9 +275,9 @@ class UnsavedScreen(ModalScreen[Unsaved]):
     """Leaving with unsaved changes: save, throw them away, or keep editing."""
 
     BINDINGS = [
-        Binding("s", f"answer('{Unsaved.SAVE.value}')", "Save and leave"),
-        Binding("d", f"answer('{Unsaved.DISCARD.value}')", "Discard changes"),
-        Binding("escape", f"answer('{Unsaved.KEEP.value}')", "Keep editing"),
+        Binding("s", f"answer('{Unsaved.SAVE.value}')", "Save and leave", id="unsaved.save"),
+        Binding("d", f"answer('{Unsaved.DISCARD.value}')", "Discard changes", id="unsaved.discard"),
+        Binding("escape", f"answer('{Unsaved.KEEP.value}')", "Keep editing", id="unsaved.keep"),
     ]
 
     def compose(self) -> ComposeResult:

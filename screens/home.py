@@ -96,6 +96,12 @@ class HomeScreen(CoachScreen[None]):
         coach.history_changed.subscribe(self, self._history_changed)
         coach.flareup_read.subscribe(self, lambda _state: self.show_flareup())
 
+    def on_unmount(self) -> None:
+        # A signal's subscriber list holds the screen through its callbacks: let go.
+        coach = self.coach
+        for signal in (coach.library_changed, coach.history_changed, coach.flareup_read):
+            signal.unsubscribe(self)
+
     def on_screen_resume(self) -> None:
         if self.is_mounted:
             self.flareup_changed()  # a routine was done, or a flare-up recorded

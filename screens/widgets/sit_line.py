@@ -38,6 +38,10 @@ class SitLine(Static):
         self.watch(self.app, "sit_due", self._due)
         self.app.screen_change_signal.subscribe(self, self._screen_changed)
 
+    def on_unmount(self) -> None:
+        # A signal's subscriber list holds the widget through its callback: let go.
+        self.app.screen_change_signal.unsubscribe(self)
+
     def _show(self, text: str) -> None:
         if self._shown != text and self.app.screen is self.screen:  # not is_current: true behind a dialog too
             self._shown = text
