@@ -146,7 +146,7 @@ class CoachApp(App[int]):
         # Python's collector ran ~30 ms before the first frame; it is held off
         # until then (see coach.cli) and the start-up objects frozen after.
         self.call_after_refresh(_resume_gc)
-        self.call_after_refresh(self.sit_poll)  # after the first frame, not before it
+        self.sit_poll()  # the sit line is part of the first frame (a tick is a small file read and write)
         self._sit_interval = self.set_interval(1.0, self.sit_poll)
         self._routines_seen = folder_signature(self.services.paths.routines_dir)
         self.load_therapy_reminder()

@@ -12,12 +12,13 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from coach.durations import format_duration
 from coach.reminders import REMINDER_SNOOZE, ReminderAnswer
 from coach.sitting import Answer
 from screens.text import join_blocks, literal, section
+from screens.widgets.footer import KeysFooter
 
 # Keys pressed this soon after the prompt appears were meant for the screen
 # below (the person was typing); they are passed down, not taken as answers.
@@ -82,7 +83,7 @@ class BreakPromptScreen(ArmedPromptScreen[Answer]):
             safety = join_blocks([section("Cautions", self.cautions), section("Stop if", self.stop_if)])
             if safety.plain:
                 yield Static(safety, id="break-cautions")
-        yield Footer()
+        yield KeysFooter()
 
     def _text(self) -> Content:
         lines = [
@@ -137,4 +138,4 @@ class TherapyPromptScreen(ArmedPromptScreen[ReminderAnswer]):
                 Content(f"l: later (ask again in {format_duration(int(REMINDER_SNOOZE.total_seconds()))})"),
                 Content("x: no more reminders this time"),
             ]), id="therapy-text")
-        yield Footer()
+        yield KeysFooter()

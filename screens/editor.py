@@ -17,7 +17,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.timer import Timer
-from textual.widgets import Button, Footer, Header, OptionList, Static, TextArea
+from textual.widgets import Button, Header, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from coach.authoring import EditTarget
@@ -34,6 +34,7 @@ from screens.text import literal
 from screens.widgets.code_area import CodeArea
 from screens.widgets.figure import FigurePanel
 from screens.widgets.sit_line import SitLine
+from screens.widgets.footer import KeysFooter
 
 #: Seconds of quiet typing before the text is checked again.
 CHECK_DELAY = 0.3
@@ -73,7 +74,7 @@ class EditorScreen(CoachScreen[None]):
                 with VerticalScroll(id="preview"):
                     yield Static(id="preview-text")
         yield SitLine()
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.sub_title = self.target.path.name
@@ -288,7 +289,7 @@ class UnsavedScreen(ModalScreen[Unsaved]):
                 yield Button("Save and leave", id="save", variant="primary", compact=True)
                 yield Button("Discard changes", id="discard", variant="error", compact=True)
                 yield Button("Keep editing", id="keep", compact=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.action_answer(event.button.id or Unsaved.KEEP.value)

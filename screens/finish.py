@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.content import Content
-from textual.widgets import Button, Footer, Header, Static
+from textual.widgets import Button, Header, Static
 
 from coach.durations import format_duration
 from coach.flareup import when
@@ -18,6 +18,7 @@ from coach.safety import STOP_REASONS
 from screens.base import CoachScreen
 from screens.widgets.sit_line import SitLine
 from screens.text import literal
+from screens.widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
     from screens.player import PlayerResult
@@ -70,7 +71,7 @@ class FinishScreen(CoachScreen[bool]):
                 if self.remind_at is not None:
                     yield Button(f"Remind me at {self.remind_label()} (r)", id="remind")
         yield SitLine()
-        yield Footer()
+        yield KeysFooter()
 
     def remind_label(self) -> str:
         assert self.remind_at is not None

@@ -16,11 +16,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Select, Static
+from textual.widgets import Button, Input, Select, Static
 
 from coach.flareup import MAX_DAYS_BACK, local, parse_start
 from coach.safety import in_brief
 from screens.pain_check import CHOOSE_FIRST, PainScale
+from screens.widgets.footer import KeysFooter
 
 #: The red flags in brief (coach.safety): when a flare-up is not a home treatment.
 GET_HELP = "Not a home treatment if any of these came with it.\n" + "\n".join(in_brief())
@@ -93,7 +94,7 @@ class FlareUpScreen(ModalScreen["FlareUpAnswer | None"]):
             with Horizontal(classes="buttons"):
                 yield Button("Save", id="save", variant="primary", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#flareup-pain", FocusablePainScale).value = None  # the person picks it
@@ -150,7 +151,7 @@ class FlareUpUpdateScreen(ModalScreen["FlareUpdate | None"]):
                 yield Button("Save pain score", id="pain", variant="primary", compact=True)
                 yield Button("It has settled", id="settled", variant="success", compact=True)
                 yield Button("Back", id="back", compact=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one(PainScale).value = self.last_pain  # None: nothing chosen yet

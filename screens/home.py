@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets import Header, Input, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from coach.durations import format_duration
@@ -21,6 +21,7 @@ from coach.timeline import build_timeline
 from screens.base import CoachScreen
 from screens.messages import StartDeskBreak, StartRoutine
 from screens.widgets.now_panel import fit_text, now_panel
+from screens.widgets.footer import KeysFooter
 from screens.widgets.sit_line import SitLine
 from screens.text import join_blocks, literal, section
 
@@ -80,7 +81,7 @@ class HomeScreen(CoachScreen[None]):
                 with VerticalScroll(id="detail"):
                     yield Static(id="detail-text")
         yield SitLine()
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Routines"

@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.timer import Timer
 from textual import events
-from textual.widgets import Digits, Footer, Header, Static
+from textual.widgets import Digits, Header, Static
 
 from coach.durations import format_clock, format_duration
 from coach.engine import Beat, Player, PlayerState, Status, steps_done
@@ -28,6 +28,7 @@ from screens.widgets.sit_line import SitLine
 from screens.text import bullets, literal
 from screens.widgets.figure import FigurePanel
 from screens.widgets.progress import RoutineProgress
+from screens.widgets.footer import KeysFooter
 
 #: Below this terminal size the figure is left out and its description is
 #: shown as a line of text instead (the countdown and instructions need the room).
@@ -142,7 +143,7 @@ class PlayerScreen(CoachScreen[PlayerResult]):
             yield RoutineProgress(id="routine-progress")
             yield Static(id="up-next")
         yield SitLine()
-        yield Footer()
+        yield KeysFooter()
 
     def _figures_move(self) -> bool:
         """Figures move unless the config says still (or off) or Textual's animations are off."""

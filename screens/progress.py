@@ -22,7 +22,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.theme import Theme
-from textual.widgets import DataTable, Footer, Header, Static, Tab, Tabs
+from textual.widgets import DataTable, Header, Static, Tab, Tabs
 from textual_plotext import PlotextPlot
 
 from coach.charts import CHARTS, Palette
@@ -33,6 +33,7 @@ from coach.store import StoreError
 from screens.base import CoachScreen
 from screens.widgets.heatmap import Heatmap
 from screens.widgets.sit_line import SitLine
+from screens.widgets.footer import KeysFooter
 
 DEFAULT_DAYS = 30
 #: At this width or more, charts sit two to a row.
@@ -109,7 +110,7 @@ class ProgressScreen(CoachScreen[None]):
             yield Static(Content.styled("Routines in this range", "bold"), id="routines-title")
             yield DataTable(id="routine-totals", cursor_type="row", zebra_stripes=True, show_cursor=False)
         yield SitLine()
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Progress"

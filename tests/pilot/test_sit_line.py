@@ -36,3 +36,14 @@ async def test_the_sit_line_waits_behind_a_dialog_and_catches_up(coach_home: Pat
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         assert "sitting 2:05" in shown(app)  # on top again: the latest
+
+
+async def test_home_s_keys_and_sit_line_are_in_its_first_frame(coach_home: Path, build) -> None:
+    from screens.widgets.footer import KeysFooter
+
+    app = build()
+    async with app.run_test(size=SIZE):
+        # No pause: the screen as run_test hands it over, right after the first frame.
+        footer = app.screen.query_one(KeysFooter)
+        assert "Desk break" in " ".join(str(key.render()) for key in footer.query("FooterKey"))
+        assert "sitting" in shown(app)
