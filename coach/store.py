@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import Any, Union
 
 from coach.saferead import regular_or_absent
-from coach.sitting import Answer, SitSettings
+from coach.sitting import Answer
+from coach.step_fates import FATES, StepRecord
 
 Clock = Callable[[], datetime]
 Migration = Union[Sequence[str], Callable[[sqlite3.Connection], None]]
@@ -132,17 +133,71 @@ _V5 = (
     "CREATE INDEX breaks_by_day ON breaks (local_date, answer, bout_seconds)",
 )
 
+# v6: every step's fate (issue 15). A session that reached its end with less
+# than 80 % of its timed length really done is 'partial' (the CHECK gains it,
+# so the table is rebuilt, as v5 did for breaks), with the share done in
+# done_percent (NULL in older rows: not measured then). step_records holds
+# each playing of a step: done or skipped, and the time really spent.
+_V6 = (
+    """CREATE TABLE sessions_v6 (
+        id INTEGER PRIMARY KEY,
+        routine_id TEXT NOT NULL,
+        routine_title TEXT NOT NULL,
+        started_utc TEXT NOT NULL,
+        local_date TEXT NOT NULL,
+        utc_offset_min INTEGER NOT NULL,
+        ended_utc TEXT NULL,
+        steps_done INTEGER NOT NULL DEFAULT 0 CHECK (steps_done >= 0),
+        steps_total INTEGER NOT NULL CHECK (steps_total >= 0),
+        active_seconds INTEGER NOT NULL DEFAULT 0 CHECK (active_seconds >= 0),
+        pain_before INTEGER NULL CHECK (pain_before BETWEEN 0 AND 10),
+        pain_after INTEGER NULL CHECK (pain_after BETWEEN 0 AND 10),
+        outcome TEXT NOT NULL
+            CHECK (outcome IN ('running','completed','partial','stopped','interrupted')),
+        stop_reason TEXT NULL,
+        phase_index INTEGER NOT NULL DEFAULT 0 CHECK (phase_index >= 0),
+        resumed INTEGER NOT NULL DEFAULT 0 CHECK (resumed IN (0, 1)),
+        updated_utc TEXT NOT NULL,
+        done_percent INTEGER NULL CHECK (done_percent BETWEEN 0 AND 100)
+    )""",
+    "INSERT INTO sessions_v6 SELECT id, routine_id, routine_title, started_utc, local_date, utc_offset_min,"
+    " ended_utc, steps_done, steps_total, active_seconds, pain_before, pain_after, outcome, stop_reason,"
+    " phase_index, resumed, updated_utc, NULL FROM sessions",
+    "DROP TABLE sessions",
+    "ALTER TABLE sessions_v6 RENAME TO sessions",
+    "CREATE INDEX sessions_routine ON sessions (routine_id, started_utc)",
+    "CREATE INDEX sessions_outcome ON sessions (outcome)",
+    "CREATE INDEX sessions_by_day ON sessions"
+    " (local_date, routine_id, outcome, active_seconds, pain_before, pain_after)",
+    """CREATE TABLE step_records (
+        session_id INTEGER NOT NULL REFERENCES sessions (id),
+        step_index INTEGER NOT NULL CHECK (step_index >= 0),
+        title TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        modality TEXT NULL,
+        planned_seconds INTEGER NOT NULL CHECK (planned_seconds >= 0),
+        spent_seconds INTEGER NOT NULL CHECK (spent_seconds >= 0),
+        done_seconds INTEGER NOT NULL CHECK (done_seconds BETWEEN 0 AND planned_seconds),
+        fate TEXT NOT NULL CHECK (fate IN ('done','skipped')),
+        skipped_after INTEGER NULL CHECK (skipped_after >= 0),
+        PRIMARY KEY (session_id, step_index)
+    )""",
+)
+
 #: Schema migrations; the schema version is ``len(MIGRATIONS)``. Only append.
-MIGRATIONS: list[Migration] = [_V1, _V2, _V3, _V4, _V5]
+MIGRATIONS: list[Migration] = [_V1, _V2, _V3, _V4, _V5, _V6]
+
+#: How a session can end (besides 'running' and 'interrupted').
+END_OUTCOMES = ("completed", "partial", "stopped")
 
 PAIN_SOURCES = ("start", "update", "before", "after")
 
 BREAK_ANSWERS = tuple(answer.value for answer in Answer)
 
 #: A day "with a routine" (for streaks) has a completed session or one of at
-#: least this many active seconds: the same rule that counts a routine as a
-#: desk break.
-PRACTICE_SECONDS = SitSettings.min_routine_break
+#: least this many active seconds (practice, even when the routine was not
+#: completed; a desk break needs it completed).
+PRACTICE_SECONDS = 60
 
 
 class StoreError(Exception):
@@ -222,6 +277,7 @@ class SessionRecord:
     phase_index: int
     resumed: bool
     updated_utc: datetime
+    done_percent: int | None = None  # share of the timed length really done (None before v6)
 
     @property
     def started_local(self) -> datetime:
@@ -420,10 +476,13 @@ class Store:
 
     def finish_session(self, session_id: int, *, outcome: str, steps_done: int,
                        active_seconds: int, phase_index: int, pain_after: int | None = None,
-                       stop_reason: str | None = None) -> None:
-        """Close a session as 'completed' or 'stopped' (with a stop_reason)."""
-        if outcome not in ("completed", "stopped"):
-            raise ValueError(f"outcome must be 'completed' or 'stopped', not {outcome!r}")
+                       stop_reason: str | None = None, done_percent: int | None = None) -> None:
+        """Close a session as 'completed', 'partial' or 'stopped' (with a
+        stop_reason); ``done_percent`` is the share of its timed length really done."""
+        if outcome not in END_OUTCOMES:
+            raise ValueError(f"outcome must be one of {END_OUTCOMES}, not {outcome!r}")
+        if done_percent is not None and (_check_count("done_percent", done_percent) > 100):
+            raise ValueError(f"done_percent must be 0-100, not {done_percent!r}")
         if stop_reason is not None and (outcome != "stopped" or not isinstance(stop_reason, str)):
             raise ValueError("stop_reason is a string, and only for outcome 'stopped'")
         values = [_check_count(n, v) for n, v in (("steps_done", steps_done),
@@ -434,9 +493,62 @@ class Store:
             cur = conn.execute(
                 "UPDATE sessions SET outcome = ?, steps_done = ?, active_seconds = ?,"
                 " phase_index = ?, pain_after = ?, stop_reason = ?, ended_utc = ?,"
-                " updated_utc = ? WHERE id = ? AND outcome IN ('running', 'interrupted')",
-                (outcome, *values, pain_after, stop_reason, now, now, session_id))
+                " updated_utc = ?, done_percent = ? WHERE id = ? AND outcome IN ('running', 'interrupted')",
+                (outcome, *values, pain_after, stop_reason, now, now, done_percent, session_id))
             self._require_row(cur, session_id)
+
+    # -- each step's fate (v6) -----------------------------------------------
+    def record_steps(self, session_id: int, records: Sequence[StepRecord]) -> None:
+        """Store (or update) steps' records for a session: one row per playing
+        of a step; a step played again (going back) replaces its row."""
+        rows = [_step_row(session_id, r) for r in records]
+        if not rows:
+            return
+        with self._write() as conn:
+            conn.executemany(
+                "INSERT INTO step_records (session_id, step_index, title, kind, modality, planned_seconds,"
+                " spent_seconds, done_seconds, fate, skipped_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (session_id, step_index) DO UPDATE SET title = excluded.title,"
+                " kind = excluded.kind, modality = excluded.modality,"
+                " planned_seconds = excluded.planned_seconds, spent_seconds = excluded.spent_seconds,"
+                " done_seconds = excluded.done_seconds, fate = excluded.fate,"
+                " skipped_after = excluded.skipped_after", rows)
+
+    def step_records(self, session_id: int) -> list[StepRecord]:
+        """A session's step records, in playing order."""
+        with self._guard() as conn:
+            rows = conn.execute("SELECT * FROM step_records WHERE session_id = ? ORDER BY step_index",
+                                (session_id,)).fetchall()
+        return [_step_record(r) for r in rows]
+
+    def iter_step_records(self, first: date | None = None,
+                          last: date | None = None) -> Iterator[tuple[int, StepRecord]]:
+        """(session id, record) of the sessions started in [first, last] (all
+        when None), in the order of the sessions, then of their steps."""
+        sql, params = _date_range("SELECT id FROM sessions", first, last)
+        with self._guard() as conn:
+            rows = conn.execute(
+                f"SELECT step_records.* FROM step_records JOIN ({sql}) AS chosen ON chosen.id = session_id"
+                " JOIN sessions ON sessions.id = session_id"
+                " ORDER BY sessions.started_utc, session_id, step_index", params)
+            for row in rows:
+                yield row["session_id"], _step_record(row)
+
+    def skin_seconds_since(self, since: datetime) -> dict[int, dict[str, int]]:
+        """Per session started at or after ``since``: the seconds of cold and
+        heat each steps' records say were really applied (sessions from before
+        v6, or with no such step, are absent)."""
+        day_before = (since.astimezone(timezone.utc) - timedelta(days=1)).date().isoformat()
+        with self._guard() as conn:
+            rows = conn.execute(
+                "SELECT session_id, modality, sum(spent_seconds) FROM step_records"
+                " JOIN sessions ON sessions.id = session_id"
+                " WHERE local_date >= ? AND started_utc >= ? AND modality IN ('cold', 'heat')"
+                " GROUP BY session_id, modality", (day_before, _utc_text(since))).fetchall()
+        result: dict[int, dict[str, int]] = {}
+        for session_id, modality, seconds in rows:
+            result.setdefault(int(session_id), {})[modality] = int(seconds)
+        return result
 
     def set_pain_before(self, session_id: int, value: int | None) -> None:
         """Record (or clear) the 0-10 pain rating given before the routine."""
@@ -722,6 +834,27 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _step_row(session_id: int, r: StepRecord) -> tuple[object, ...]:
+    _check_count("step index", r.index)
+    _check_text("step title", r.title)
+    _check_text("step kind", r.kind)
+    for name in ("planned_seconds", "spent_seconds", "done_seconds"):
+        _check_count(name, getattr(r, name))
+    if r.done_seconds > r.planned_seconds:
+        raise ValueError(f"done_seconds {r.done_seconds} is more than planned ({r.planned_seconds})")
+    if r.fate not in FATES:
+        raise ValueError(f"fate must be one of {FATES}, not {r.fate!r}")
+    if r.skipped_after is not None:
+        _check_count("skipped_after", r.skipped_after)
+    return (session_id, r.index, r.title, r.kind, r.modality, r.planned_seconds, r.spent_seconds,
+            r.done_seconds, r.fate, r.skipped_after)
+
+
+def _step_record(row: sqlite3.Row) -> StepRecord:
+    return StepRecord(row["step_index"], row["title"], row["kind"], row["modality"], row["planned_seconds"],
+                      row["spent_seconds"], row["done_seconds"], row["fate"], row["skipped_after"])
 
 
 def _date_range(sql: str, first: date | None, last: date | None) -> tuple[str, list[str]]:

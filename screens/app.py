@@ -36,11 +36,12 @@ from coach.keymap import lost_keys
 from coach.library import Library, LibraryEntry, folder_signature, load_library
 from coach.model import Routine
 from coach.paths import Paths, resolve_paths
-from coach.recorder import close_dead_sessions
+from coach.recorder import close_dead_sessions, resumable_with_steps
 from coach.safety import RED_FLAGS_CONFIRMED_KEY
 from coach.history import History, ReadStopped
 from coach.sitclock import SitClock, SitView
 from coach.sitting import Answer, BreakEvent, Presence, pause_choices
+from coach.step_fates import StepRecord
 from coach.store import SessionRecord, StoreError
 from screens.break_prompt import BreakPromptScreen
 from screens.release import release
@@ -244,8 +245,8 @@ class CoachApp(App[int]):
         if store is None:
             return
         try:
-            record = await asyncio.to_thread(store.read_when_free, lambda reader: reader.resumable_session(),
-                                             stop=self._reads_unwanted())
+            record, steps = await asyncio.to_thread(store.read_when_free, resumable_with_steps,
+                                                    stop=self._reads_unwanted())
         except (StoreError, ReadStopped):
             return
         if record is None:
@@ -259,7 +260,7 @@ class CoachApp(App[int]):
         if await self.push_screen_wait(ResumeScreen(record)):
             self._in_flow = True
             try:
-                await self.run_routine(entry.routine, resume=record)
+                await self.run_routine(entry.routine, resume=record, resume_steps=steps)
             finally:
                 self._in_flow = False
 
@@ -298,7 +299,7 @@ class CoachApp(App[int]):
             self.sit_poll()
 
     async def run_routine(self, routine: Routine, resume: SessionRecord | None = None,
-                          confirmed: bool = False) -> None:
+                          confirmed: bool = False, resume_steps: tuple[StepRecord, ...] = ()) -> None:
         """Safety checks, the pain check, the player, and the finish screen.
 
         ``confirmed``: started with enter on the break prompt, which showed the
@@ -329,7 +330,8 @@ class CoachApp(App[int]):
                     pain_before = await self.push_screen_wait(
                         PainCheckScreen(routine, before=True, start=self.flareup_pain_now()))
                     await self.note_flareup_pain(pain_before, "before")
-            result = await self.push_screen_wait(PlayerScreen(routine, pain_before=pain_before, resume=resume))
+            result = await self.push_screen_wait(PlayerScreen(routine, pain_before=pain_before, resume=resume,
+                                                              resume_steps=resume_steps))
         finally:
             slow_tick.stop()
             self._sit_interval.resume()

@@ -15,6 +15,7 @@ from coach.durations import format_duration
 from coach.flareup import when
 from coach.model import Routine
 from coach.safety import STOP_REASONS
+from coach.step_fates import COMPLETE_SHARE
 from screens.base import CoachScreen
 from screens.widgets.sit_line import SitLine
 from screens.text import literal
@@ -27,19 +28,28 @@ if TYPE_CHECKING:
 def summary(routine: Routine, result: PlayerResult) -> Content:
     """The finish screen's text (our own words around the routine's title)."""
     lines = [literal(routine.title, "bold")]
-    if result.completed:
+    if result.outcome == "completed":
         lines.append(Content.styled("Well done: routine complete.", "bold $success"))
+    elif result.outcome == "partial":
+        lines.append(Content.styled(f"Partly done: {result.done_percent} % of its timed length"
+                                    f" (complete from {round(COMPLETE_SHARE * 100)} %).", "bold $warning"))
     else:
         reason = dict(STOP_REASONS).get(result.stop_reason or "", "Stopped")
         said = reason if reason.startswith("I ") else reason[:1].lower() + reason[1:]
         lines.append(Content.styled(f"Stopped: {said}.", "bold $warning"))
     lines.append(Content(f"Steps done: {result.steps_done} of {result.steps_total}"))
     lines.append(Content(f"Time: {format_duration(round(result.active_seconds))}"))
+    if result.outcome == "completed" and result.done_percent < 100:
+        lines.append(Content(f"Done: {result.done_percent} % of its timed length"))
+    if result.skipped:
+        skipped = [Content.assemble(literal(r.title), f" (after {format_duration(r.skipped_after or 0)})")
+                   for r in result.skipped]
+        lines.append(Content.assemble("Skipped: ", Content(", ").join(skipped)))
     if result.pain_before is not None or result.pain_after is not None:
         before = "-" if result.pain_before is None else str(result.pain_before)
         after = "-" if result.pain_after is None else str(result.pain_after)
         lines.append(Content(f"Pain: {before} before, {after} after (0-10)"))
-    if result.completed and routine.category.value in ("rest", "therapy"):
+    if result.outcome == "completed" and routine.category.value in ("rest", "therapy"):
         lines.append(Content.styled("Get up slowly and keep moving gently through the day.", "$text-muted"))
     return Content("\n").join(lines)
 
@@ -82,7 +92,7 @@ class FinishScreen(CoachScreen[bool]):
         return self.remind_at is not None if action == "remind" else True
 
     def on_mount(self) -> None:
-        self.sub_title = "Finished" if self.result.completed else "Stopped"
+        self.sub_title = {"completed": "Finished", "partial": "Partly done"}.get(self.result.outcome, "Stopped")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "remind")

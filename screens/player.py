@@ -19,6 +19,7 @@ from coach.engine import Beat, Player, PlayerState, Status, steps_done
 from coach.figure_motion import figure_caption, next_frame_in, step_poses
 from coach.model import Routine
 from coach.recorder import SessionRecorder
+from coach.step_fates import StepRecord
 from coach.safety import PAIN_STOP_REASONS
 from coach.store import SessionRecord
 from coach.timeline import PhaseKind, TimelinePhase, build_timeline
@@ -48,6 +49,9 @@ class PlayerResult:
     pain_after: int | None = None
     stop_reason: str | None = None
     quit: bool = False  # stopped on the way out of the app (ctrl+q, ctrl+c): no finish screen
+    outcome: str = "completed"  # completed, partial or stopped (coach.step_fates)
+    done_percent: int = 100  # the share of the timed length really done
+    skipped: tuple[StepRecord, ...] = ()  # the steps skipped, in order
 
 
 def phase_counts(phase: TimelinePhase) -> str:
@@ -109,11 +113,13 @@ class PlayerScreen(CoachScreen[PlayerResult]):
         Binding("ctrl+c", "stop", "Stop", id="player.stop_ctrl_c", show=False),
     ]
 
-    def __init__(self, routine: Routine, pain_before: int | None = None, resume: SessionRecord | None = None) -> None:
+    def __init__(self, routine: Routine, pain_before: int | None = None, resume: SessionRecord | None = None,
+                 resume_steps: tuple[StepRecord, ...] = ()) -> None:
         super().__init__()
         self.routine = routine
         self.pain_before = resume.pain_before if resume is not None else pain_before
         self.resume_record = resume
+        self.resume_steps = resume_steps  # the resumed session's step records so far
         self._timer: Timer | None = None
         self._frame_timer: Timer | None = None  # a figure frame between countdown changes
         self._shown_index = -1
@@ -162,7 +168,7 @@ class PlayerScreen(CoachScreen[PlayerResult]):
         self.set_class(not self._figure_room(self.app.size.width, self.app.size.height), "no-figure")
         self.timeline = build_timeline(self.routine, first_side=config.first_side)
         self.player = Player(self.timeline, clock=services.monotonic)
-        self.recorder = SessionRecorder(services.store, self.routine, self.timeline)
+        self.recorder = SessionRecorder(services.store, self.routine, self.timeline, earlier=self.resume_steps)
         self.voice = find_voice_command(config.voice_command) if config.voice else None
         self.query_one(RoutineProgress).total = max(1, self.timeline.total)
         resume_at = self.resume_record.phase_index if self.resume_record is not None else 0
@@ -296,10 +302,12 @@ class PlayerScreen(CoachScreen[PlayerResult]):
         self.refresh_state()
 
     def action_next_step(self) -> None:
+        self.recorder.before_command(self.player.state())  # the time up to the key was played; the jump was not
         self.player.next()
         self.refresh_state()
 
     def action_previous_step(self) -> None:
+        self.recorder.before_command(self.player.state())
         self.player.back()
         self._shown_index = -2  # show the step again even if the index is the same
         self.refresh_state()
@@ -342,7 +350,8 @@ class PlayerScreen(CoachScreen[PlayerResult]):
     def finish(self) -> None:
         if not self._ending:
             self._ending = True
-            self._cue("Well done. That is the end of the routine.")
+            mostly = self.recorder.outcome_now(self.player.state()) == "completed"
+            self._cue("Well done. That is the end of the routine." if mostly else "That is the end of the routine.")
             self.finish_flow()
 
     @work(exclusive=True, group="player-end")
@@ -356,9 +365,9 @@ class PlayerScreen(CoachScreen[PlayerResult]):
         if self.routine.pain_check.after:
             start = self.pain_before if self.pain_before is not None else self.app.flareup_pain_now()
             pain_after = await self.app.push_screen_wait(PainCheckScreen(self.routine, before=False, start=start))
-        self.recorder.finish(state, pain_after=pain_after, stop_reason=stop_reason)
+        end = self.recorder.finish(state, pain_after=pain_after, stop_reason=stop_reason)
         self.dismiss(PlayerResult(
-            completed=state.status is Status.FINISHED,
+            completed=end.outcome == "completed",
             steps_done=steps_done(self.timeline, state.index),
             steps_total=self.timeline.step_count,
             active_seconds=state.active_seconds,
@@ -366,6 +375,9 @@ class PlayerScreen(CoachScreen[PlayerResult]):
             pain_after=pain_after,
             stop_reason=stop_reason,
             quit=self.quit_after and stop_reason is not None,
+            outcome=end.outcome,
+            done_percent=end.done_percent,
+            skipped=end.skipped,
         ))
 
     def on_unmount(self) -> None:

@@ -111,8 +111,33 @@ def test_a_user_routine_without_use_when_has_its_own_mark() -> None:
 def test_a_session_that_did_not_count_leaves_no_gap() -> None:
     assert fit(ICE, at(1.5), ice(1, counts=False)) == (Fit.NOW, "available now (up to 4 today)")
     assert Done.of("ice-pack", at(1), "stopped", 59).counts is False
-    assert Done.of("ice-pack", at(1), "stopped", 60).counts is True
+    # Only a completed session counts toward the routine's daily count and gap (issue 15):
+    assert Done.of("ice-pack", at(1), "stopped", 600).counts is False
+    assert Done.of("ice-pack", at(1), "partial", 600).counts is False
     assert Done.of("ice-pack", at(1), "completed", 5).counts is True
+
+
+def test_a_skipped_through_ice_pack_neither_counts_nor_rests_the_skin() -> None:
+    """7 seconds of a 20-minute ice pack: partial, no gap, not 1 of 4 today, no skin rest."""
+    skipped = Done.of("ice-pack", at(1), "partial", 7, ended=at(1), routine=ICE, skin_seconds={})
+    assert skipped.counts is False and skipped.skin == frozenset()
+    assert fit(ICE, at(1.01), [skipped]) == (Fit.NOW, "available now (up to 4 today)")
+
+
+def test_cold_really_applied_rests_the_skin_whatever_the_outcome() -> None:
+    """10 minutes of ice then stopped: no credit (no gap of its own, not counted
+    today), but the skin still rests and it is one of the 4 cold a day."""
+    stopped = Done.of("ice-pack", at(1), "stopped", 600, ended=at(1) + timedelta(minutes=10), routine=ICE,
+                      skin_seconds={"cold": 600})
+    assert stopped.counts is False and stopped.skin == {skin.Modality.COLD}
+    fit_now, reason = fit(ICE, at(1.3), [stopped])
+    assert fit_now is Fit.LATER and reason.startswith("after your ice pack")
+    four = [Done.of("ice-pack", at(h), "partial", 90, ended=at(h) + timedelta(minutes=2), routine=ICE,
+                    skin_seconds={"cold": 90}) for h in (0.5, 1.5, 2.5, 3.5)]
+    assert fit(ICE, at(5), four)[1].startswith("4 cold sessions today")
+    # Under a minute of cold is no application.
+    brief = Done.of("ice-pack", at(1), "partial", 59, ended=at(1), routine=ICE, skin_seconds={"cold": 59})
+    assert brief.skin == frozenset()
 
 
 def test_later_sessions_and_other_modalities_do_not_count() -> None:
