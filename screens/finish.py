@@ -37,7 +37,9 @@ def summary(routine: Routine, result: PlayerResult) -> Content:
         reason = dict(STOP_REASONS).get(result.stop_reason or "", "Stopped")
         said = reason if reason.startswith("I ") else reason[:1].lower() + reason[1:]
         lines.append(Content.styled(f"Stopped: {said}.", "bold $warning"))
-    lines.append(Content(f"Steps done: {result.steps_done} of {result.steps_total}"))
+    # With skips, "done" would claim too much: the steps were gone through, and the skips are listed below.
+    counted = "Steps reached" if result.skipped else "Steps done"
+    lines.append(Content(f"{counted}: {result.steps_done} of {result.steps_total}"))
     lines.append(Content(f"Time: {format_duration(round(result.active_seconds))}"))
     if result.outcome == "completed" and result.done_percent < 100:
         lines.append(Content(f"Done: {result.done_percent} % of its timed length"))
