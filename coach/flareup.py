@@ -394,6 +394,13 @@ def pain_rising(scores: Sequence[int]) -> bool:
     return len(scores) >= 2 and scores[-1] > max(scores[:-1])
 
 
+def pain_rising_title(scores: Sequence[int]) -> str | None:
+    """The heading over the red flags when pain rises (None when it does not)."""
+    if not pain_rising(scores):
+        return None
+    return f"Your pain is {scores[-1]}/10, higher than before in this flare-up (it started at {scores[0]})"
+
+
 # --- recording when it started -------------------------------------------------------
 
 _CLOCK = re.compile(r"^\s*(\d{1,2})[:.h]?(\d{2})\s*$")

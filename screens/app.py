@@ -24,7 +24,7 @@ from textual.signal import Signal
 from coach.config import LoadedConfig, load_config, save_theme
 from coach.desktop import notify_desktop
 from coach.voice import voice_missing
-from coach.flareup import NO_FLARE, FlareState, Fit, Plan, headline, pain_rising, read_flare, when
+from coach.flareup import NO_FLARE, FlareState, Fit, Plan, headline, pain_rising_title, read_flare, when
 from coach.prompts import OnScreen, Prompt, next_prompt
 from coach.reminders import (
     THERAPY_REMINDER_KEY, Due, ReminderAnswer, TherapyReminder, after_answer, reminder_due, reminder_time,
@@ -611,9 +611,8 @@ class CoachApp(App[int]):
         """Pain higher than ever before in this flare-up: the red flags again."""
         from screens.red_flags import StopAdviceScreen
 
-        scores = [pain for _, pain, _ in (await self.fresh_flare()).pains]
-        if pain_rising(scores):
-            title = f"Your pain is {scores[-1]}/10, higher than before in this flare-up (it started at {scores[0]})"
+        title = pain_rising_title([pain for _, pain, _ in (await self.fresh_flare()).pains])
+        if title is not None:
             await self.push_screen_wait(StopAdviceScreen(title=title))
 
     def refresh_home(self) -> None:

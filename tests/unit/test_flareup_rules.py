@@ -247,6 +247,10 @@ def test_pain_rising() -> None:
     assert not pain_rising([6, 5, 6])
     assert pain_rising([6, 5, 7])
     assert not pain_rising([6, 7, 7])  # said once, when it first went higher
+    from coach.flareup import pain_rising_title
+
+    assert pain_rising_title([6, 5, 7]) == "Your pain is 7/10, higher than before in this flare-up (it started at 6)"
+    assert pain_rising_title([6, 5, 6]) is None
 
 
 def test_parse_start() -> None:
