@@ -386,39 +386,19 @@ def rest_note(advice: Advice) -> str:
     return "a short break only, then get up and move" if advice.routine.category is Category.REST else ""
 
 
-# --- reminders for timed therapy --------------------------------------------------
-
-#: "Later" on a reminder prompt asks again after this long.
-REMINDER_SNOOZE = timedelta(minutes=15)
-
-
-def reminder_time(advice: Advice | None) -> datetime | None:
-    """When to offer to remind: the next allowed time of a therapy routine held
-    back by its gap. Not when the daily limit holds it (that would ring at
-    midnight), nor for anything that is not timed therapy."""
-    if advice is None or advice.fit is not Fit.LATER or advice.at is None:
-        return None
-    if advice.routine.category is not Category.THERAPY or advice.daily_limit:
-        return None
-    return advice.at
-
-
-def reminder_due(advice: Advice | None) -> tuple[str, datetime | None]:
-    """A reminder has come due; the rules are asked again, since the user may
-    have done the routine meanwhile: ("prompt", None) when it fits now,
-    ("move", at) while a gap still runs, ("drop", None) otherwise."""
-    if advice is not None and advice.fit is Fit.NOW:
-        return "prompt", None
-    at = reminder_time(advice)
-    return ("move", at) if at is not None else ("drop", None)
-
-
 # --- pain across a flare-up -----------------------------------------------------------
 
 
 def pain_rising(scores: Sequence[int]) -> bool:
     """Whether the latest score is higher than every earlier one in the flare-up."""
     return len(scores) >= 2 and scores[-1] > max(scores[:-1])
+
+
+def pain_rising_title(scores: Sequence[int]) -> str | None:
+    """The heading over the red flags when pain rises (None when it does not)."""
+    if not pain_rising(scores):
+        return None
+    return f"Your pain is {scores[-1]}/10, higher than before in this flare-up (it started at {scores[0]})"
 
 
 # --- recording when it started -------------------------------------------------------

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,17 +19,20 @@ from textual.message import Message
 from textual.reactive import var
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
+from textual.signal import Signal
 
 from coach.config import LoadedConfig, load_config, save_theme
 from coach.desktop import notify_desktop
 from coach.voice import voice_missing
-from coach.flareup import (
-    NO_FLARE, REMINDER_SNOOZE, FlareState, Fit, Plan, headline, pain_rising, read_flare, reminder_due, reminder_time,
-    when,
+from coach.flareup import NO_FLARE, FlareState, Fit, Plan, headline, pain_rising_title, read_flare, when
+from coach.prompts import OnScreen, Prompt, next_prompt
+from coach.reminders import (
+    THERAPY_REMINDER_KEY, Due, ReminderAnswer, TherapyReminder, after_answer, reminder_due, reminder_time,
 )
 from coach.durations import format_duration
 from coach.clocks import boot_clock, boot_id
 from coach.instance import InstanceLock
+from coach.keymap import lost_keys
 from coach.library import Library, LibraryEntry, folder_signature, load_library
 from coach.model import Routine
 from coach.paths import Paths, resolve_paths
@@ -39,12 +41,13 @@ from coach.recorder import close_dead_sessions, resumable_with_steps
 from coach.safety import RED_FLAGS_CONFIRMED_KEY
 from coach.history import History, ReadStopped
 from coach.sitclock import SitClock, SitView
-from coach.sitting import BreakEvent, Presence, pause_choices
+from coach.sitting import Answer, BreakEvent, Presence, pause_choices
 from coach.step_fates import StepRecord
 from coach.store import SessionRecord, StoreError
 from screens.break_prompt import BreakPromptScreen
 from screens.release import release
 from screens.commands import RoutineCommands
+from screens.messages import RoutineSaved, StartDeskBreak, StartRoutine
 
 
 #: How often the user routine folder is checked for added, changed or removed files.
@@ -57,8 +60,6 @@ AWAY_START_DELAY = 2.0
 #: While a routine plays the sit line only says so: the sit timer is ticked
 #: this often then (answers from elsewhere, the heartbeat), not every second.
 SIT_TICK_IN_ROUTINE = 5.0
-#: Where the opt-in reminder for the next timed therapy session is kept (history meta).
-THERAPY_REMINDER_KEY = "therapy_reminder"
 #: The worker group of the flare-up reads (tests wait for it).
 FLARE_READ = "flare-read"
 #: The worker group that reads the history again when a therapy reminder comes due.
@@ -101,7 +102,7 @@ class CoachApp(App[int]):
     CSS_PATH = "coach.tcss"
     TITLE = "Coach"
     COMMANDS = App.COMMANDS | {RoutineCommands}
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", id="quit", priority=True)]
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True)]
 
     # var, not reactive: a reactive on the App repaints the whole screen when
     # it changes, and this one changes every second. SitLine watches them.
@@ -119,13 +120,20 @@ class CoachApp(App[int]):
         self._away = None  # the away sources' poller, once started
         self._away_started = False
         self._therapy_prompt_open = False
-        self._reminder: tuple[str, datetime] | None = None
+        self._reminder: TherapyReminder | None = None
         #: The flare-up as last read (off the screen's thread); nothing known yet: none.
         self.flare: FlareState = NO_FLARE
         self.levels: dict[str, int] = {}  # each routine's level (coach.progression), as last read
         self._flare_known = False  # read at least once
         self._reminder_changes = 0
         self._read_problems: set[str] = set()
+        self._clashes_said: set[str] = set()
+        if services.config.config.keys:  # the person's own keys (config.yaml keys:)
+            self.set_keymap(dict(services.config.config.keys))
+        #: What screens listen to (they subscribe; the app never looks for them).
+        self.library_changed: Signal[Library] = Signal(self, "library-changed")
+        self.history_changed: Signal[None] = Signal(self, "history-changed")  # a write landed: read again
+        self.flareup_read: Signal[FlareState] = Signal(self, "flareup-read")  # what was read, to show
 
     # --- start-up ---------------------------------------------------------------
 
@@ -142,7 +150,7 @@ class CoachApp(App[int]):
         # Python's collector ran ~30 ms before the first frame; it is held off
         # until then (see coach.cli) and the start-up objects frozen after.
         self.call_after_refresh(_resume_gc)
-        self.call_after_refresh(self.sit_poll)  # after the first frame, not before it
+        self.sit_poll()  # the sit line is part of the first frame (a tick is a small file read and write)
         self._sit_interval = self.set_interval(1.0, self.sit_poll)
         self._routines_seen = folder_signature(self.services.paths.routines_dir)
         self.load_therapy_reminder()
@@ -163,6 +171,9 @@ class CoachApp(App[int]):
             store.listen(self._history_says, self._history_written)
         for notice in self.services.library.notices:
             self.notify(notice, title="Routines", markup=False)
+        if self.services.config.config.keys:
+            self.screen_change_signal.subscribe(self, self._say_lost_keys)
+            self._say_lost_keys(self.screen)
         self.startup_flow()
 
     # From the history's writer thread. Posted without waiting (never
@@ -174,15 +185,8 @@ class CoachApp(App[int]):
                                                 markup=False, timeout=20))
 
     def _history_written(self) -> None:
-        """A write landed: home, if it is on screen, shows it (home also
-        reads again whenever it comes back into view)."""
-        self._loop.call_soon_threadsafe(self._refresh_home_if_shown)
-
-    def _refresh_home_if_shown(self) -> None:
-        from screens.home import HomeScreen
-
-        if self.screen_stack and isinstance(self.screen, HomeScreen):
-            self.screen.flareup_changed()
+        """A write landed: whoever shows the history reads it again."""
+        self._loop.call_soon_threadsafe(self.history_changed.publish, None)
 
     @work(exclusive=True, group="flow")
     async def startup_flow(self) -> None:
@@ -279,6 +283,15 @@ class CoachApp(App[int]):
         self._in_flow = True  # now, not when the worker starts: no prompt in between
         self._run_worker(entry.routine, confirmed)
 
+    def on_start_routine(self, message: StartRoutine) -> None:
+        self.start_routine(message.routine_id)
+
+    def on_start_desk_break(self, _: StartDeskBreak) -> None:
+        self.start_routine(self.services.sit.settings.break_routine)
+
+    def on_routine_saved(self, _: RoutineSaved) -> None:
+        self.check_routine_folder()  # home shows it now, not at the next poll
+
     @work(exclusive=True, group="flow")
     async def _run_worker(self, routine: Routine, confirmed: bool = False) -> None:
         self._in_flow = True
@@ -342,7 +355,7 @@ class CoachApp(App[int]):
         if self.services.store is not None:
             await self.fresh_flare(wait=1.0)  # the plan below counts this session
         next_at = self.next_allowed(routine) if result.completed and self.start_routine_id is None else None
-        if await self.push_screen_wait(FinishScreen(routine, result, remind_at=next_at)) == "remind":
+        if await self.push_screen_wait(FinishScreen(routine, result, remind_at=next_at)):
             assert next_at is not None
             self.set_therapy_reminder(routine.id, next_at)
 
@@ -415,18 +428,24 @@ class CoachApp(App[int]):
                 self.watch_away_if_owner()
         if self._prompt is not None:
             self._prompt.show_sitting(view.sitting)
-        if view.prompt_open and self._prompt is None and not self._in_flow and not self._therapy_prompt_open:
+        reminder = self._reminder
+        on_screen = OnScreen(in_routine=self._in_flow, break_prompt=self._prompt is not None,
+                             break_prompt_on_top=self._prompt is not None and self.screen is self._prompt,
+                             therapy_prompt=self._therapy_prompt_open,
+                             dialog_on_top=isinstance(self.screen, ModalScreen))
+        action = next_prompt(on_screen, break_due=view.prompt_open,
+                             nudged=any(item.kind == "nudge" for item in news),
+                             reminder_due=reminder is not None and reminder.is_due(self.services.wall()))
+        if action is Prompt.SHOW_BREAK:
             self.show_break_prompt(view)
-        elif (self._prompt is None and not self._in_flow and not self._therapy_prompt_open
-              and not isinstance(self.screen, ModalScreen)):  # never over a question being asked
-            due = self.therapy_reminder_due()
-            if due is not None:
-                self.therapy_reminder_came_due(due)
-        elif self._prompt is not None:
-            if not view.prompt_open and self.screen is self._prompt:  # answered elsewhere, missed, away
-                self._prompt.dismiss(None)
-            elif any(item.kind == "nudge" for item in news):
-                self.bell()
+        elif action is Prompt.CHECK_THERAPY:
+            assert reminder is not None
+            self.therapy_reminder_came_due(reminder.routine_id)
+        elif action is Prompt.WITHDRAW_BREAK:  # answered elsewhere, missed, away
+            assert self._prompt is not None
+            self._prompt.dismiss(None)
+        elif action is Prompt.NUDGE:
+            self.bell()
 
     def watch_away_if_owner(self) -> None:
         """Only the owner needs the away sources; a viewer starts them when it takes over."""
@@ -472,10 +491,10 @@ class CoachApp(App[int]):
             answer = await self.push_screen_wait(self._prompt)
         finally:
             self._prompt = None
-        if answer in ("snooze", "skip", "already"):
-            sit.answer(answer)
-        elif answer == "take":
+        if answer is Answer.TAKEN:
             self.start_routine(settings.break_routine, confirmed=True)
+        elif answer is not None:
+            sit.answer(answer)
         self.sit_poll()
 
     def release_closed_widgets(self) -> None:
@@ -504,11 +523,7 @@ class CoachApp(App[int]):
         self.services.library = library
         for notice in set(library.notices) - set(old.notices):
             self.notify(notice, title="Routines", markup=False)
-        from screens.home import HomeScreen
-
-        for screen in self.screen_stack:
-            if isinstance(screen, HomeScreen):
-                screen.routines_changed()
+        self.library_changed.publish(library)
 
     def edit_routine(self, entry: LibraryEntry) -> None:
         """Open a routine in the editor screen (a built-in one as a copy to save)."""
@@ -572,11 +587,7 @@ class CoachApp(App[int]):
             self.notify(f"The flare-up could not be read: {message.problem}", title="History",
                         severity="warning", markup=False, timeout=12)
             return
-        from screens.home import HomeScreen
-
-        for screen in self.screen_stack:
-            if isinstance(screen, HomeScreen) and screen.is_mounted:
-                screen.show_flareup()
+        self.flareup_read.publish(self.flare)
 
     def flareup_plan(self) -> Plan | None:
         """What fits now in the flare-up being lived through (as last read), or None."""
@@ -594,7 +605,7 @@ class CoachApp(App[int]):
     @work(exclusive=True, group="flareup")
     async def flareup_dialog(self) -> None:
         """Record a flare-up, or during one: a pain score, or "it has settled"."""
-        from screens.flareup import FlareUpScreen, FlareUpUpdateScreen
+        from screens.flareup import FlareUpScreen, FlareUpUpdateScreen, Update
 
         store = self.services.store
         if store is None:
@@ -618,8 +629,8 @@ class CoachApp(App[int]):
                 update = await self.push_screen_wait(FlareUpUpdateScreen(title, self.flareup_pain_now()))
                 if update is None:
                     return
-                what, pain = update
-                if what == "settled":
+                pain = update.pain
+                if update.what is Update.SETTLED:
                     await asyncio.wrap_future(store.awaited("end_flareup", flare.id))  # type: ignore[attr-defined]
                     self.set_therapy_reminder(None, None)
                     self.notify("Good to hear. Keep moving and keep up the exercises that helped.",
@@ -651,17 +662,13 @@ class CoachApp(App[int]):
         """Pain higher than ever before in this flare-up: the red flags again."""
         from screens.red_flags import StopAdviceScreen
 
-        scores = [pain for _, pain, _ in (await self.fresh_flare()).pains]
-        if pain_rising(scores):
-            title = f"Your pain is {scores[-1]}/10, higher than before in this flare-up (it started at {scores[0]})"
+        title = pain_rising_title([pain for _, pain, _ in (await self.fresh_flare()).pains])
+        if title is not None:
             await self.push_screen_wait(StopAdviceScreen(title=title))
 
     def refresh_home(self) -> None:
-        from screens.home import HomeScreen
-
-        for screen in self.screen_stack:
-            if isinstance(screen, HomeScreen):
-                screen.flareup_changed()
+        """The flare-up changed here: what shows it reads again."""
+        self.history_changed.publish(None)
 
     # --- reminders for timed therapy (opt-in, from the finish screen) -----------------
 
@@ -669,11 +676,9 @@ class CoachApp(App[int]):
         store = self.services.store
         if store is None:
             return
-        self._reminder = None if routine_id is None or at is None else (routine_id, at)
+        self._reminder = None if routine_id is None or at is None else TherapyReminder(routine_id, at)
         self._reminder_changes += 1
-        value = None if self._reminder is None else json.dumps(
-            {"routine": routine_id, "at": at.isoformat(timespec="seconds")})  # type: ignore[union-attr]
-        store.set_meta(THERAPY_REMINDER_KEY, value)
+        store.set_meta(THERAPY_REMINDER_KEY, None if self._reminder is None else self._reminder.to_json())
         if at is not None and not quiet:
             self.notify(f"I will remind you at {when(at, self.services.wall(), self.services.tz)}.",
                         title="Reminder", markup=False)
@@ -689,12 +694,10 @@ class CoachApp(App[int]):
         try:
             raw = await asyncio.to_thread(store.read_when_free, lambda reader: reader.get_meta(THERAPY_REMINDER_KEY),
                                           stop=self._reads_unwanted())
-            if raw is None or self._reminder_changes != changes:
-                return
-            data = json.loads(raw)
-            self._reminder = str(data["routine"]), datetime.fromisoformat(data["at"])
-        except (StoreError, ReadStopped, ValueError, KeyError, TypeError):
+        except (StoreError, ReadStopped):
             return
+        if self._reminder_changes == changes:
+            self._reminder = TherapyReminder.from_json(raw)
 
     def _reads_unwanted(self, seconds: float | None = None) -> Callable[[], bool]:
         """For a read in the current worker: give up when it is cancelled, the
@@ -708,12 +711,6 @@ class CoachApp(App[int]):
         deadline = None if seconds is None else time.monotonic() + seconds
         return lambda: ((worker is not None and worker.is_cancelled) or not self.is_running
                         or (deadline is not None and time.monotonic() > deadline))
-
-    def therapy_reminder_due(self) -> str | None:
-        """The routine whose reminder is due now, if any."""
-        if self._reminder is None or self._reminder[1] > self.services.wall():
-            return None
-        return self._reminder[0]
 
     def therapy_reminder_came_due(self, routine_id: str) -> None:
         """Ask the rules again (on the history as it is now, read off the
@@ -731,11 +728,11 @@ class CoachApp(App[int]):
             action, at = reminder_due(plan.of(routine_id) if plan is not None else None)
         finally:
             self._therapy_prompt_open = False
-        if action == "prompt":
+        if action is Due.PROMPT:
             self._therapy_prompt_open = True
             self.show_therapy_prompt(routine_id)
         else:
-            self.set_therapy_reminder(routine_id if action == "move" else None, at, quiet=True)
+            self.set_therapy_reminder(routine_id if action is Due.MOVE else None, at, quiet=True)
 
     @work(exclusive=True, group="therapy-prompt")
     async def show_therapy_prompt(self, routine_id: str) -> None:
@@ -754,11 +751,9 @@ class CoachApp(App[int]):
             answer = await self.push_screen_wait(TherapyPromptScreen(entry.routine.title, self.services.monotonic))
         finally:
             self._therapy_prompt_open = False
-        if answer == "later":
-            self.set_therapy_reminder(routine_id, self.services.wall() + REMINDER_SNOOZE, quiet=True)
-            return
-        self.set_therapy_reminder(None, None)
-        if answer == "start":
+        later = after_answer(answer, routine_id, self.services.wall())
+        self.set_therapy_reminder(routine_id, later.at if later else None, quiet=True)
+        if answer is ReminderAnswer.START:
             self.start_routine(routine_id)
 
     def show_progress(self) -> None:
@@ -795,6 +790,21 @@ class CoachApp(App[int]):
                             partial(self.start_routine, self.services.sit.settings.break_routine))
 
     # --- settings -------------------------------------------------------------------
+
+    def _say_lost_keys(self, screen: Screen) -> None:
+        """A key of the person's own that took another binding's key on this
+        screen: say once which binding has no key left here."""
+        keymap = dict(self.services.config.config.keys)
+        if not keymap:
+            return
+        bindings = [(b.id or b.action, b.key) for b in (*type(screen).BINDINGS, *self.BINDINGS)
+                    if isinstance(b, Binding)]
+        for name, key in lost_keys(bindings, keymap):
+            if name not in self._clashes_said:
+                self._clashes_said.add(name)
+                self.notify(f"'{key}' is one of your own keys now, so {name} has no key on this screen."
+                            " Give it another in config.yaml (keys:).", title="Keys", severity="warning",
+                            markup=False, timeout=12)
 
     def watch_theme(self, theme: str) -> None:
         if theme != self._saved_theme and self.is_mounted:
@@ -887,7 +897,9 @@ def make_app(
     """Build the app with its services; the CLI and the tests both use this."""
     paths = paths or resolve_paths()
     wall = wall or (lambda: datetime.now().astimezone())
-    config = load_config(paths.config_file)
+    from screens.keys import BINDING_IDS
+
+    config = load_config(paths.config_file, known_bindings=BINDING_IDS)
     library = library if library is not None else load_library(paths.routines_dir)
     # Opened on the history's own thread: a lock held now delays it, no more.
     store = History(paths.history_file, clock=wall)

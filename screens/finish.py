@@ -9,8 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.content import Content
-from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Static
+from textual.widgets import Button, Header, Static
 
 from coach.durations import format_duration
 from coach.flareup import when
@@ -18,8 +17,10 @@ from coach.model import Routine
 from coach.progression import PAIN_ROSE, describe_level
 from coach.safety import STOP_REASONS
 from coach.step_fates import COMPLETE_SHARE
+from screens.base import CoachScreen
 from screens.widgets.sit_line import SitLine
 from screens.text import literal
+from screens.widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
     from screens.player import PlayerResult
@@ -37,7 +38,9 @@ def summary(routine: Routine, result: PlayerResult) -> Content:
         reason = dict(STOP_REASONS).get(result.stop_reason or "", "Stopped")
         said = reason if reason.startswith("I ") else reason[:1].lower() + reason[1:]
         lines.append(Content.styled(f"Stopped: {said}.", "bold $warning"))
-    lines.append(Content(f"Steps done: {result.steps_done} of {result.steps_total}"))
+    # With skips, "done" would claim too much: the steps were gone through, and the skips are listed below.
+    counted = "Steps reached" if result.skipped else "Steps done"
+    lines.append(Content(f"{counted}: {result.steps_done} of {result.steps_total}"))
     lines.append(Content(f"Time: {format_duration(round(result.active_seconds))}"))
     if result.outcome == "completed" and result.done_percent < 100:
         lines.append(Content(f"Done: {result.done_percent} % of its timed length"))
@@ -61,11 +64,11 @@ def summary(routine: Routine, result: PlayerResult) -> Content:
     return Content("\n").join(lines)
 
 
-class FinishScreen(Screen["str | None"]):
+class FinishScreen(CoachScreen[bool]):
     """Shown after the player; enter goes back home (or to the shell for `coach run`).
 
     With ``remind_at`` (timed therapy in a flare-up) it offers a reminder for
-    when the next session is allowed, and dismisses "remind" if it is wanted.
+    when the next session is allowed, and dismisses True if it is wanted.
     """
 
     BINDINGS = [
@@ -88,12 +91,12 @@ class FinishScreen(Screen["str | None"]):
                 if self.remind_at is not None:
                     yield Button(f"Remind me at {self.remind_label()} (r)", id="remind")
         yield SitLine()
-        yield Footer()
+        yield KeysFooter()
 
     def remind_label(self) -> str:
         assert self.remind_at is not None
-        coach = self.app
-        return when(self.remind_at, coach.services.wall(), coach.services.tz)  # type: ignore[attr-defined]
+        services = self.coach.services
+        return when(self.remind_at, services.wall(), services.tz)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return self.remind_at is not None if action == "remind" else True
@@ -102,10 +105,10 @@ class FinishScreen(Screen["str | None"]):
         self.sub_title = {"completed": "Finished", "partial": "Partly done"}.get(self.result.outcome, "Stopped")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss("remind" if event.button.id == "remind" else None)
+        self.dismiss(event.button.id == "remind")
 
     def action_done(self) -> None:
-        self.dismiss(None)
+        self.dismiss(False)
 
     def action_remind(self) -> None:
-        self.dismiss("remind")
+        self.dismiss(True)

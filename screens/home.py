@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets import Header, Input, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from coach.durations import format_duration
@@ -21,12 +19,12 @@ from coach.timing_text import timing_lines
 from coach.library import LibraryEntry
 from coach.model import Category
 from coach.timeline import build_timeline
+from screens.base import CoachScreen
+from screens.messages import StartDeskBreak, StartRoutine
 from screens.widgets.now_panel import fit_text, now_panel
+from screens.widgets.footer import KeysFooter
 from screens.widgets.sit_line import SitLine
 from screens.text import join_blocks, literal, section
-
-if TYPE_CHECKING:
-    from screens.app import CoachApp
 
 CATEGORY_TITLES = {
     Category.DESK_BREAK: "Desk breaks",
@@ -53,7 +51,7 @@ def _matches(entry: LibraryEntry, query: str) -> bool:
     return all(word in " ".join(haystack).lower() for word in query.lower().split())
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(CoachScreen[None]):
     """Pick a routine and start it."""
 
     AUTO_FOCUS = "#routines"  # arrows move through routines; "/" goes to the filter
@@ -72,9 +70,6 @@ class HomeScreen(Screen[None]):
         Binding("escape", "clear_filter", "Clear filter", id="home.clear_filter", show=False),
     ]
 
-    @property
-    def coach(self) -> CoachApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -87,7 +82,7 @@ class HomeScreen(Screen[None]):
                 with VerticalScroll(id="detail"):
                     yield Static(id="detail-text")
         yield SitLine()
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Routines"
@@ -99,6 +94,16 @@ class HomeScreen(Screen[None]):
         self.coach.read_flareup()
         self.coach.read_levels()
         self.set_interval(NOW_REFRESH_SECONDS, self.flareup_changed)
+        coach = self.coach
+        coach.library_changed.subscribe(self, lambda _library: self.routines_changed())
+        coach.history_changed.subscribe(self, self._history_changed)
+        coach.flareup_read.subscribe(self, lambda _state: self.show_flareup())
+
+    def on_unmount(self) -> None:
+        # A signal's subscriber list holds the screen through its callbacks: let go.
+        coach = self.coach
+        for signal in (coach.library_changed, coach.history_changed, coach.flareup_read):
+            signal.unsubscribe(self)
 
     def on_screen_resume(self) -> None:
         if self.is_mounted:
@@ -136,6 +141,10 @@ class HomeScreen(Screen[None]):
             return
         first = next((i for i, o in enumerate(options) if not o.disabled), None)
         option_list.highlighted = first
+
+    def _history_changed(self, _: None) -> None:
+        if self.app.screen is self:  # otherwise it reads again when it comes back into view
+            self.flareup_changed()
 
     def flareup_changed(self) -> None:
         """Read the flare-up again (off the screen's thread); what is shown
@@ -277,12 +286,12 @@ class HomeScreen(Screen[None]):
         if option_id is None or option_id.startswith(BROKEN_PREFIX):
             self.notify("This routine file has problems; they are listed on the right. Press e to fix them.", severity="warning")
             return
-        self.coach.start_routine(option_id)
+        self.post_message(StartRoutine(option_id))
 
     def action_desk_break(self) -> None:
         """The configured break routine (sitting.break_routine), as the prompt
         and the palette start it."""
-        self.coach.start_routine(self.coach.services.sit.settings.break_routine)
+        self.post_message(StartDeskBreak())
 
     def action_edit(self) -> None:
         option_list = self.query_one("#routines", OptionList)

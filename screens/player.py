@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.timer import Timer
 from textual import events
-from textual.widgets import Digits, Footer, Header, Static
+from textual.widgets import Digits, Header, Static
 
 from coach.durations import format_clock, format_duration
 from coach.engine import Beat, Player, PlayerState, Status, steps_done
@@ -27,13 +25,12 @@ from coach.safety import PAIN_STOP_REASONS
 from coach.store import SessionRecord
 from coach.timeline import PhaseKind, TimelinePhase, build_timeline
 from coach.voice import find_voice_command, speak
+from screens.base import CoachScreen
 from screens.widgets.sit_line import SitLine
 from screens.text import bullets, literal
 from screens.widgets.figure import FigurePanel
 from screens.widgets.progress import RoutineProgress
-
-if TYPE_CHECKING:
-    from screens.app import CoachApp
+from screens.widgets.footer import KeysFooter
 
 #: Below this terminal size the figure is left out and its description is
 #: shown as a line of text instead (the countdown and instructions need the room).
@@ -107,7 +104,7 @@ def spoken(phase: TimelinePhase) -> str:
     return f"{phase.step.title}. {counts}" if counts else phase.step.title
 
 
-class PlayerScreen(Screen[PlayerResult]):
+class PlayerScreen(CoachScreen[PlayerResult]):
     """Plays one routine. The engine does the timing; this only shows it."""
 
     BINDINGS = [
@@ -135,9 +132,6 @@ class PlayerScreen(Screen[PlayerResult]):
         self.quit_after = False  # the app asked to quit: end the app once the stop is recorded
         self._shown_text: dict[str, str] = {}
 
-    @property
-    def coach(self) -> CoachApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -159,7 +153,7 @@ class PlayerScreen(Screen[PlayerResult]):
             yield RoutineProgress(id="routine-progress")
             yield Static(id="up-next")
         yield SitLine()
-        yield Footer()
+        yield KeysFooter()
 
     def _figures_move(self) -> bool:
         """Figures move unless the config says still (or off) or Textual's animations are off."""

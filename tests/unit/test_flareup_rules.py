@@ -247,6 +247,10 @@ def test_pain_rising() -> None:
     assert not pain_rising([6, 5, 6])
     assert pain_rising([6, 5, 7])
     assert not pain_rising([6, 7, 7])  # said once, when it first went higher
+    from coach.flareup import pain_rising_title
+
+    assert pain_rising_title([6, 5, 7]) == "Your pain is 7/10, higher than before in this flare-up (it started at 6)"
+    assert pain_rising_title([6, 5, 6]) is None
 
 
 def test_parse_start() -> None:
@@ -267,7 +271,7 @@ def test_parse_start() -> None:
 
 
 def test_reminders_follow_the_gap_not_the_daily_limit() -> None:
-    from coach.flareup import reminder_due, reminder_time
+    from coach.reminders import Due, reminder_due, reminder_time
 
     gap = advise(ICE, ONSET, ice(1), at(1.5), TZ)  # ended 10:20: from 12:20
     assert reminder_time(gap) == at(1) + timedelta(hours=2, minutes=20)
@@ -278,10 +282,10 @@ def test_reminders_follow_the_gap_not_the_daily_limit() -> None:
     assert reminder_time(advise(BUILTIN["hip-and-back-stretch"], ONSET, [], at(1), TZ)) is None  # not therapy
     assert reminder_time(advise(ICE, ONSET, [], at(1), TZ)) is None  # fits now: nothing to wait for
     # Come due: asked again, since the routine may have been done meanwhile.
-    assert reminder_due(advise(ICE, ONSET, ice(1), at(3.5), TZ)) == ("prompt", None)
-    assert reminder_due(advise(ICE, ONSET, ice(1, 2.5), at(3.5), TZ)) == ("move", at(2.5) + timedelta(hours=2, minutes=20))
-    assert reminder_due(advise(ICE, ONSET, ice(1), at(72), TZ)) == ("drop", None)  # its time has passed
-    assert reminder_due(None) == ("drop", None)  # the flare-up settled, or the routine went
+    assert reminder_due(advise(ICE, ONSET, ice(1), at(3.5), TZ)) == (Due.PROMPT, None)
+    assert reminder_due(advise(ICE, ONSET, ice(1, 2.5), at(3.5), TZ)) == (Due.MOVE, at(2.5) + timedelta(hours=2, minutes=20))
+    assert reminder_due(advise(ICE, ONSET, ice(1), at(72), TZ)) == (Due.DROP, None)  # its time has passed
+    assert reminder_due(None) == (Due.DROP, None)  # the flare-up settled, or the routine went
 
 
 def test_the_rules_in_words_say_what_the_rules_do() -> None:

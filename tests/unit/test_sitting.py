@@ -6,39 +6,15 @@ from datetime import datetime, time, timedelta, timezone
 
 import pytest
 
+from fakeclocks import Clocks as FakeClocks
+
 from coach.sitting import Answer, Mode, SitSettings, SitTimer, WorkHours, pause_choices
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)  # a Monday
 
 
-class Clocks:
-    """A monotonic and a wall clock that move together, unless the machine sleeps."""
-
-    def __init__(self) -> None:
-        self.mono = 100.0
-        self.boot = 150.0
-        self.now = START
-
-    def monotonic(self) -> float:
-        return self.mono
-
-    def boottime(self) -> float:
-        return self.boot
-
-    def wall(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.mono += seconds
-        self.boot += seconds
-        self.now += timedelta(seconds=seconds)
-
-    def sleep_machine(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)  # monotonic stands still in suspend
-        self.boot += seconds  # the boot clock runs on
-
-    def step_wall(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)  # NTP or a manual change: nothing else moves
+def Clocks() -> FakeClocks:  # noqa: N802 - read as the clocks it makes
+    return FakeClocks(100.0, 150.0, START)
 
 
 def timer(**settings) -> tuple[SitTimer, Clocks]:

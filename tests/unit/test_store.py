@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from fakeclocks import WallClock
+
 from coach import store as store_mod
 from coach.store import SessionRecord, Store, StoreError, StoreNewerError, open_store
 
@@ -22,17 +24,7 @@ NEW_YORK = ZoneInfo("America/New_York")
 UTC = timezone.utc
 
 
-class FakeClock:
-    """A wall clock the test moves by hand."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **kwargs: float) -> None:
-        self.now = self.now + timedelta(**kwargs)
+FakeClock = WallClock
 
 
 @pytest.fixture
