@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import textwrap
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 import pytest
 
@@ -12,16 +12,14 @@ from coach.progression import (
 )
 from coach.routines import RoutineError, parse_routine
 from coach.timeline import build_timeline, describe_step
+from fakeclocks import WallClock
 
 
-class FakeClock:
-    """A wall clock moved by hand: sessions a day apart."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
+class FakeClock(WallClock):
+    """Sessions a day apart."""
 
     def next_day(self) -> datetime:
-        self.now += timedelta(days=1)
+        self.advance(days=1)
         return self.now
 
 
