@@ -739,3 +739,17 @@ def test_step_records_round_trip_and_update_in_place(store: Store) -> None:
     with pytest.raises(ValueError, match="done_percent"):
         store.finish_session(sid, outcome="partial", steps_done=1, active_seconds=1, phase_index=1,
                              done_percent=101)
+
+
+def test_a_resumed_session_is_offered_with_its_step_records(store: Store) -> None:
+    from coach.recorder import resumable_with_steps
+    from coach.step_fates import StepRecord
+
+    assert resumable_with_steps(store) == (None, ())
+    sid = store.start_session("ice-pack", "Ice pack", 3)
+    ice = StepRecord(1, "Ice pack", "therapy", "cold", 1200, 1000, 1000, "skipped", 1000)
+    store.record_steps(sid, [ice])
+    store.update_session(sid, steps_done=2, active_seconds=1010, phase_index=2)
+    store.mark_interrupted()
+    record, steps = resumable_with_steps(store)
+    assert record.id == sid and steps == (ice,)
