@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterator
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import IO, Any
 
 from coach import __version__
@@ -31,6 +31,7 @@ SESSION_FIELDS = (
     "routine_id", "routine_title", "outcome", "stop_reason", "steps_done", "steps_total",
     "active_seconds", "pain_before", "pain_after", "resumed",
     "done_percent",  # added with history v6 (issue 15)
+    "level",  # added with history v7
 )
 BREAK_FIELDS = (
     "id", "local_date", "local_time", "utc_offset_min", "at_utc", "answer",
@@ -43,10 +44,14 @@ FLAREUP_PAIN_FIELDS = ("flareup_id", "at_utc", "pain", "source")
 #: One playing of one step of a session (coach.step_fates): its fate and time.
 STEP_FIELDS = ("session_id", "step_index", "step_title", "step_kind", "modality", "planned_seconds",
                "spent_seconds", "done_seconds", "fate", "skipped_after")
+#: A routine's level changed (or a step up was declined): coach.progression.
+LEVEL_FIELDS = ("id", "local_date", "local_time", "utc_offset_min", "at_utc", "routine_id",
+                "level_from", "level_to", "level_reason")
 #: CSV columns: which record a row is, then every session, break and flare-up
 #: field (new ones only ever appended, so older readers keep their columns).
 CSV_COLUMNS = tuple(dict.fromkeys(("record",) + SESSION_FIELDS[:16] + BREAK_FIELDS + FLAREUP_FIELDS
-                                  + FLAREUP_PAIN_FIELDS + SESSION_FIELDS[16:] + STEP_FIELDS))
+                                  + FLAREUP_PAIN_FIELDS + SESSION_FIELDS[16:17] + STEP_FIELDS
+                                  + SESSION_FIELDS[17:] + LEVEL_FIELDS))
 #: Where an export without --days begins and ends (all of the history).
 _ALL = (date(1970, 1, 1), date(9999, 1, 1))
 
@@ -66,6 +71,7 @@ def session_fields(s: SessionRecord) -> dict[str, Any]:
         "stop_reason": s.stop_reason, "steps_done": s.steps_done, "steps_total": s.steps_total,
         "active_seconds": s.active_seconds, "pain_before": s.pain_before,
         "pain_after": s.pain_after, "resumed": s.resumed, "done_percent": s.done_percent,
+        "level": None if s.level is None else s.level + 1,
     }
 
 
@@ -74,6 +80,18 @@ def step_fields(session_id: int, r: StepRecord) -> dict[str, Any]:
         "session_id": session_id, "step_index": r.index, "step_title": r.title, "step_kind": r.kind,
         "modality": r.modality, "planned_seconds": r.planned_seconds, "spent_seconds": r.spent_seconds,
         "done_seconds": r.done_seconds, "fate": r.fate, "skipped_after": r.skipped_after,
+    }
+
+
+def level_fields(change: dict[str, Any]) -> dict[str, Any]:
+    """A stored level change (levels as a person counts them: the first is 1)."""
+    at = datetime.strptime(change["at_utc"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    local = at.astimezone(timezone(timedelta(minutes=change["utc_offset_min"])))
+    return {
+        "id": change["id"], "local_date": change["local_date"], "local_time": local.strftime("%H:%M:%S"),
+        "utc_offset_min": change["utc_offset_min"], "at_utc": change["at_utc"],
+        "routine_id": change["routine_id"], "level_from": change["level_from"] + 1,
+        "level_to": change["level_to"] + 1, "level_reason": change["reason"],
     }
 
 
@@ -128,7 +146,8 @@ def _csv_cell(value: Any) -> str:
 
 def write_csv(store: Store, out: IO[str], first: date | None = None, last: date | None = None) -> int:
     """Sessions each followed by its steps, then breaks, then flare-ups each
-    followed by its pain scores, oldest first; returns the number of rows."""
+    followed by its pain scores, then level changes, oldest first; returns
+    the number of rows."""
     writer = csv.writer(out)  # RFC 4180: CRLF, fields with CR or LF quoted
     writer.writerow(CSV_COLUMNS)
     rows = 0
@@ -146,6 +165,10 @@ def write_csv(store: Store, out: IO[str], first: date | None = None, last: date 
             fields["record"] = kind
             writer.writerow([_csv_cell(fields.get(column)) for column in CSV_COLUMNS])
             rows += 1
+    for fields in (level_fields(c) for c in store.iter_level_changes(first, last)):
+        fields["record"] = "level"
+        writer.writerow([_csv_cell(fields.get(column)) for column in CSV_COLUMNS])
+        rows += 1
     return rows
 
 
@@ -171,7 +194,8 @@ def write_json(store: Store, out: IO[str], first: date | None = None, last: date
                 for session, steps in _sessions(store, first, last))
     for key, records in (("sessions", sessions),
                          ("breaks", (break_fields(b) for b in store.iter_breaks(first, last))),
-                         ("flareups", flareups)):
+                         ("flareups", flareups),
+                         ("levels", (level_fields(c) for c in store.iter_level_changes(first, last)))):
         out.write(f',\n  "{key}": [')
         wrote = False
         for chunk in _json_items(records):

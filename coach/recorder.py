@@ -20,6 +20,7 @@ from datetime import timedelta
 from coach.engine import PlayerState, Status, steps_done
 from coach.history import History, after
 from coach.model import Routine
+from coach.progression import after_session
 from coach.step_fates import StepLog, StepRecord, outcome, percent
 from coach.store import SessionRecord, Store
 from coach.timeline import Timeline
@@ -36,6 +37,7 @@ class SessionEnd:
     outcome: str  # completed, partial or stopped (coach.step_fates.outcome)
     done_percent: int
     skipped: tuple[StepRecord, ...]
+    level_change: tuple[int, int, str] | None = None  # (from, to, reason) when it stepped back (coach.progression)
 
 
 @dataclass
@@ -47,6 +49,7 @@ class SessionRecorder:
     timeline: Timeline
     session: Future[int] | None = None  # the row's id, once the writer has made it
     earlier: tuple[StepRecord, ...] = ()  # a resumed session's step records so far
+    level: int | None = None  # the level played at, for a routine with ranges (coach.progression)
     _last_index: int = -1
     _last_active: float = 0.0
 
@@ -63,8 +66,10 @@ class SessionRecorder:
             self.history.submit(lambda store: store.mark_resumed(resume_id))
         else:
             routine, total = self.routine, self.timeline.step_count
+            level = self.level
             self.session = self.history.submit(
-                lambda store: store.start_session(routine.id, routine.title, total, pain_before=pain_before))
+                lambda store: store.start_session(routine.id, routine.title, total, pain_before=pain_before,
+                                                  level=level))
 
     def before_command(self, state: PlayerState) -> None:
         """The state just before a key that may jump (next, back)."""
@@ -88,14 +93,22 @@ class SessionRecorder:
         return outcome(state.status, self.log.share_done())
 
     def finish(self, state: PlayerState, *, pain_after: int | None = None,
-               stop_reason: str | None = None) -> SessionEnd:
-        """Queue the row's end (completed, partial or stopped) and return it."""
+               stop_reason: str | None = None, pain_before: int | None = None) -> SessionEnd:
+        """Queue the row's end (completed, partial or stopped) and return it;
+        a pain rise or a stop for pain steps the routine's level back."""
         self.log.observe(state)
         share = self.log.share_done()
-        end = SessionEnd(outcome(state.status, share), percent(share), tuple(self.log.skipped()))
+        change = None
+        if self.level is not None:
+            back = after_session(self.level, pain_before, pain_after, stop_reason)
+            change = (self.level, *back) if back is not None else None
+        end = SessionEnd(outcome(state.status, share), percent(share), tuple(self.log.skipped()), change)
         if self.session is None or self.history is None:
             return end
         self._queue_steps()
+        if change is not None:
+            routine_id = self.routine.id
+            self.history.submit(lambda store: store.record_level_change(routine_id, *change))
         stopped = end.outcome == "stopped"
         self._queue(Store.finish_session, state, outcome=end.outcome, pain_after=pain_after,
                     stop_reason=stop_reason if stopped else None, done_percent=end.done_percent)

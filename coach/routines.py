@@ -33,6 +33,7 @@ from coach.model import (
     UseWhen,
 )
 from coach.saferead import read_bounded
+from coach.progression import at_top
 from coach.timeline import pass_size
 from coach.poses import Pose, PoseChecker, builtin_pose_names, check_figure_names
 from coach.skin import MIN_OFF_TIME, NAMES as SKIN_NAMES, SESSION_CAP, SKIN_MODALITIES
@@ -303,6 +304,20 @@ class _Checker:
         value = self.integer(node, field, low, high)
         return Range(value, value)
 
+    def duration_range(self, node: Node, field: str, low: int, high: int) -> tuple[int, int | None]:
+        """A duration, or ``{min, max}`` of durations (a range to work up):
+        (low end, top or None)."""
+        if isinstance(node.value, dict):
+            keys = self.mapping(node, field, RANGE_KEYS, RANGE_KEYS)
+            if "min" not in keys or "max" not in keys:
+                raise _Invalid()
+            first = self.duration(keys["min"], _join(field, "min"), low, high)
+            last = self.duration(keys["max"], _join(field, "max"), low, high)
+            if first > last:
+                raise self.fail(node, field, f"min ({format_duration(first)}) is more than max ({format_duration(last)})")
+            return first, (last if last > first else None)
+        return self.duration(node, field, low, high), None
+
     # the routine
 
     def routine(self, root: Node, expect_id: str | None) -> Routine | None:
@@ -465,7 +480,8 @@ class _Checker:
         advance = opt("advance", lambda n, f: self.choice(n, f, Advance), Advance.AUTO if timed else Advance.MANUAL)
         remind = opt("remind", self.reminder, None)
         duration = opt("duration", seconds(1, MAX_STEP_SECONDS), None)
-        hold = opt("hold", seconds(1, MAX_HOLD), None)
+        hold_range = opt("hold", lambda n, f: self.duration_range(n, f, 1, MAX_HOLD), None)
+        hold, hold_max = (None, None) if hold_range is None else hold_range
         reps = opt("reps", lambda n, f: self.count_range(n, f, 1, MAX_REPS), Range(1, 1))
         sets = opt("sets", lambda n, f: self.integer(n, f, 1, MAX_SETS), 1)
         pace = opt("pace", seconds(1, MAX_PACE), 3)
@@ -508,7 +524,7 @@ class _Checker:
         step = Step(
             kind=kind, title=title, instructions=instructions, cues=cues, cautions=cautions,
             sides=sides, switch_time=switch_time, advance=advance, remind=remind,
-            duration=duration, hold=hold, reps=reps, sets=sets, pace=pace,
+            duration=duration, hold=hold, hold_max=hold_max, reps=reps, sets=sets, pace=pace,
             rest_between_reps=rest_between_reps, rest_between_sets=rest_between_sets,
             modality=modality, max_duration=max_duration, times=times, steps=steps,
             line=node.mark.line, figure=figure,
@@ -520,7 +536,7 @@ class _Checker:
     def add_plan_size(self, mark: Mark, field: str, step: Step) -> None:
         """Count one step's phases and time, times its enclosing repeats, into
         the plan's total, and say where the total first goes over a cap."""
-        phases, seconds = pass_size(step)
+        phases, seconds = pass_size(at_top(step))  # the most any level can make of it
         before_phases, before_seconds = self._plan_phases, self._plan_seconds
         self._plan_phases += phases * self._repeat_factor
         self._plan_seconds += seconds * self._repeat_factor

@@ -26,6 +26,7 @@ from typing import Any, Union
 
 from coach.saferead import regular_or_absent
 from coach.sitting import Answer
+from coach.progression import CHANGE_REASONS
 from coach.step_fates import FATES, StepRecord
 
 Clock = Callable[[], datetime]
@@ -184,8 +185,28 @@ _V6 = (
     )""",
 )
 
+# v7: levels (issue 15 part 6, coach.progression). Each session keeps the
+# level it was played at (NULL: a routine without ranges, or before v7); each
+# change of a routine's level, and each step up declined, is one row of
+# level_changes, so a routine's level is its latest row's level_to (0 without
+# one) and its run of good sessions counts from that row's time.
+_V7 = (
+    "ALTER TABLE sessions ADD COLUMN level INTEGER NULL CHECK (level >= 0)",
+    """CREATE TABLE level_changes (
+        id INTEGER PRIMARY KEY,
+        routine_id TEXT NOT NULL,
+        at_utc TEXT NOT NULL,
+        local_date TEXT NOT NULL,
+        utc_offset_min INTEGER NOT NULL,
+        level_from INTEGER NOT NULL CHECK (level_from >= 0),
+        level_to INTEGER NOT NULL CHECK (level_to >= 0),
+        reason TEXT NOT NULL CHECK (reason IN ('up','declined','pain-rose','pain-stop'))
+    )""",
+    "CREATE INDEX level_changes_by_routine ON level_changes (routine_id, at_utc)",
+)
+
 #: Schema migrations; the schema version is ``len(MIGRATIONS)``. Only append.
-MIGRATIONS: list[Migration] = [_V1, _V2, _V3, _V4, _V5, _V6]
+MIGRATIONS: list[Migration] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7]
 
 #: How a session can end (besides 'running' and 'interrupted').
 END_OUTCOMES = ("completed", "partial", "stopped")
@@ -278,6 +299,7 @@ class SessionRecord:
     resumed: bool
     updated_utc: datetime
     done_percent: int | None = None  # share of the timed length really done (None before v6)
+    level: int | None = None  # the level it was played at (coach.progression; None: no ranges, or before v7)
 
     @property
     def started_local(self) -> datetime:
@@ -443,12 +465,15 @@ class Store:
 
     # -- sessions ---------------------------------------------------------
     def start_session(self, routine_id: str, routine_title: str, steps_total: int,
-                      pain_before: int | None = None) -> int:
-        """Record a routine starting now (outcome 'running'); return its id."""
+                      pain_before: int | None = None, level: int | None = None) -> int:
+        """Record a routine starting now (outcome 'running'); return its id.
+        ``level``: the level it is played at, for a routine with ranges."""
         _check_text("routine_id", routine_id)
         _check_text("routine_title", routine_title)
         _check_count("steps_total", steps_total)
         _check_pain("pain_before", pain_before)
+        if level is not None:
+            _check_count("level", level)
         now = self._now()
         offset = now.utcoffset() or timedelta(0)
         with self._write() as conn:
@@ -458,7 +483,60 @@ class Store:
                 " VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?)",
                 (routine_id, routine_title, _utc_text(now), now.date().isoformat(),
                  int(offset.total_seconds() // 60), steps_total, pain_before, _utc_text(now)))
-            return int(cur.lastrowid)
+            session_id = int(cur.lastrowid)
+            if level is not None:
+                conn.execute("UPDATE sessions SET level = ? WHERE id = ?", (level, session_id))
+            return session_id
+
+    # -- levels (v7, coach.progression) ---------------------------------------
+    def record_level_change(self, routine_id: str, level_from: int, level_to: int, reason: str) -> None:
+        """A routine's level changed now (or a step up was declined: same level)."""
+        _check_text("routine_id", routine_id)
+        _check_count("level_from", level_from)
+        _check_count("level_to", level_to)
+        if reason not in CHANGE_REASONS:
+            raise ValueError(f"reason must be one of {CHANGE_REASONS}, not {reason!r}")
+        now = self._now()
+        offset = int((now.utcoffset() or timedelta(0)).total_seconds() // 60)
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO level_changes (routine_id, at_utc, local_date, utc_offset_min, level_from, level_to,"
+                " reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (routine_id, _utc_text(now), now.date().isoformat(), offset, level_from, level_to, reason))
+
+    def level_of(self, routine_id: str) -> tuple[int, datetime | None]:
+        """(level, since): a routine's level and when it last changed or a
+        step up was declined (None: never; level 0)."""
+        with self._guard() as conn:
+            row = conn.execute("SELECT level_to, at_utc FROM level_changes WHERE routine_id = ?"
+                               " ORDER BY at_utc DESC, id DESC LIMIT 1", (routine_id,)).fetchone()
+        return (0, None) if row is None else (int(row[0]), _parse_utc(row[1]))
+
+    def levels(self) -> dict[str, int]:
+        """The level of every routine played at a level or whose level changed
+        (a routine missing here has no ranges, or has never been played: level 0)."""
+        with self._guard() as conn:
+            played = conn.execute("SELECT DISTINCT routine_id FROM sessions WHERE level IS NOT NULL").fetchall()
+            rows = conn.execute(
+                "SELECT routine_id, level_to FROM level_changes AS c WHERE id = (SELECT id FROM level_changes"
+                " WHERE routine_id = c.routine_id ORDER BY at_utc DESC, id DESC LIMIT 1)").fetchall()
+        return {**{rid: 0 for (rid,) in played}, **{rid: int(level) for rid, level in rows}}
+
+    def routine_sessions_after(self, routine_id: str, since: datetime | None, limit: int = 2) -> list[SessionRecord]:
+        """The routine's latest ``limit`` sessions started after ``since`` (all
+        time when None), oldest first."""
+        after_text = _utc_text(since) if since is not None else ""
+        rows = self._fetch("SELECT * FROM sessions WHERE routine_id = ? AND started_utc > ?"
+                           " ORDER BY started_utc DESC, id DESC LIMIT ?",
+                           (routine_id, after_text, _check_count("limit", limit)))
+        return rows[::-1]
+
+    def iter_level_changes(self, first: date | None = None, last: date | None = None) -> Iterator[dict[str, Any]]:
+        """Level changes (and declined steps up) in [first, last], oldest first."""
+        sql, params = _date_range("SELECT * FROM level_changes", first, last)
+        with self._guard() as conn:
+            for row in conn.execute(sql + " ORDER BY at_utc, id", params):
+                yield dict(zip(row.keys(), row))
 
     def update_session(self, session_id: int, *, steps_done: int, active_seconds: int,
                        phase_index: int) -> None:

@@ -36,6 +36,7 @@ from coach.keymap import lost_keys
 from coach.library import Library, LibraryEntry, folder_signature, load_library
 from coach.model import Routine
 from coach.paths import Paths, resolve_paths
+from coach.progression import DECLINED, UP, clamp, read_level, top_level
 from coach.recorder import close_dead_sessions, resumable_with_steps
 from coach.safety import RED_FLAGS_CONFIRMED_KEY
 from coach.history import History, ReadStopped
@@ -64,6 +65,7 @@ FLARE_READ = "flare-read"
 #: The worker group that reads the history again when a therapy reminder comes due.
 THERAPY_DUE = "therapy-due"
 REMINDER_READ = "reminder-read"
+LEVELS_READ = "levels-read"
 #: How long the red-flag check waits for a locked history before it asks again.
 RED_FLAGS_READ_WAIT = 2.0
 
@@ -121,6 +123,7 @@ class CoachApp(App[int]):
         self._reminder: TherapyReminder | None = None
         #: The flare-up as last read (off the screen's thread); nothing known yet: none.
         self.flare: FlareState = NO_FLARE
+        self.levels: dict[str, int] = {}  # each routine's level (coach.progression), as last read
         self._flare_known = False  # read at least once
         self._reminder_changes = 0
         self._read_problems: set[str] = set()
@@ -330,8 +333,9 @@ class CoachApp(App[int]):
                     pain_before = await self.push_screen_wait(
                         PainCheckScreen(routine, before=True, start=self.flareup_pain_now()))
                     await self.note_flareup_pain(pain_before, "before")
+            level = await self.level_to_play(routine, resume)
             result = await self.push_screen_wait(PlayerScreen(routine, pain_before=pain_before, resume=resume,
-                                                              resume_steps=resume_steps))
+                                                              resume_steps=resume_steps, level=level))
         finally:
             slow_tick.stop()
             self._sit_interval.resume()
@@ -354,6 +358,53 @@ class CoachApp(App[int]):
         if await self.push_screen_wait(FinishScreen(routine, result, remind_at=next_at)):
             assert next_at is not None
             self.set_therapy_reminder(routine.id, next_at)
+
+    async def level_to_play(self, routine: Routine, resume: SessionRecord | None) -> int | None:
+        """The level to play a routine with ranges at (None: it has none):
+        a resumed session's own; else the history's, with one step up
+        offered when coach.progression says so (enter takes it)."""
+        from screens.level_up import LevelUpScreen
+
+        if top_level(routine) == 0:
+            return None
+        if resume is not None:
+            return clamp(routine, resume.level or 0)
+        store = self.services.store
+        if store is None:
+            return 0
+        try:
+            now = await asyncio.to_thread(store.read_when_free, lambda reader: read_level(reader, routine),
+                                          stop=self._reads_unwanted(2.0))
+        except (StoreError, ReadStopped):
+            return 0
+        if not now.offer:
+            return now.level
+        accepted = await self.push_screen_wait(LevelUpScreen(routine, now.level))
+        level = now.level + 1 if accepted else now.level
+        store.record_level_change(routine.id, now.level, level, UP if accepted else DECLINED)
+        self.levels[routine.id] = level
+        return level
+
+    def read_levels(self) -> None:
+        """Read every routine's level (off the screen's thread) for home's detail pane."""
+        if self.services.store is not None:
+            self._read_levels_worker()
+
+    @work(exclusive=True, group=LEVELS_READ)
+    async def _read_levels_worker(self) -> None:
+        store = self.services.store
+        assert store is not None
+        try:
+            levels = await asyncio.to_thread(store.read_when_free, lambda reader: reader.levels(),
+                                             stop=self._reads_unwanted())
+        except (StoreError, ReadStopped):
+            return
+        self.levels = levels
+        from screens.home import HomeScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, HomeScreen) and screen.is_mounted:
+                screen.levels_changed()
 
     def set_run_outcome(self, completed: bool) -> None:
         """`coach run ROUTINE` exits 0 when the routine was completed, 1 when not;

@@ -14,6 +14,7 @@ from textual.widgets import Button, Header, Static
 from coach.durations import format_duration
 from coach.flareup import when
 from coach.model import Routine
+from coach.progression import PAIN_ROSE, describe_level
 from coach.safety import STOP_REASONS
 from coach.step_fates import COMPLETE_SHARE
 from screens.base import CoachScreen
@@ -31,8 +32,9 @@ def summary(routine: Routine, result: PlayerResult) -> Content:
     if result.outcome == "completed":
         lines.append(Content.styled("Well done: routine complete.", "bold $success"))
     elif result.outcome == "partial":
-        lines.append(Content.styled(f"Partly done: {result.done_percent} % of its timed length"
-                                    f" (complete from {round(COMPLETE_SHARE * 100)} %).", "bold $warning"))
+        # No-break spaces: a number never wraps away from its % sign.
+        lines.append(Content.styled(f"Partly done: {result.done_percent}\u00a0% of its timed length"
+                                    f" (complete from {round(COMPLETE_SHARE * 100)}\u00a0%).", "bold $warning"))
     else:
         reason = dict(STOP_REASONS).get(result.stop_reason or "", "Stopped")
         said = reason if reason.startswith("I ") else reason[:1].lower() + reason[1:]
@@ -42,11 +44,18 @@ def summary(routine: Routine, result: PlayerResult) -> Content:
     lines.append(Content(f"{counted}: {result.steps_done} of {result.steps_total}"))
     lines.append(Content(f"Time: {format_duration(round(result.active_seconds))}"))
     if result.outcome == "completed" and result.done_percent < 100:
-        lines.append(Content(f"Done: {result.done_percent} % of its timed length"))
+        lines.append(Content(f"Done: {result.done_percent}\u00a0% of its timed length"))
     if result.skipped:
         skipped = [Content.assemble(literal(r.title), f" (after {format_duration(r.skipped_after or 0)})")
                    for r in result.skipped]
         lines.append(Content.assemble("Skipped: ", Content(", ").join(skipped)))
+    if result.level is not None:
+        lines.append(Content(f"Played at {describe_level(routine, result.level)}"))
+    if result.level_change is not None:
+        _, to, why = result.level_change
+        because = "your pain rose" if why == PAIN_ROSE else "you stopped because of pain"
+        lines.append(Content.styled(f"Next time: back to {describe_level(routine, to)}, since {because}.",
+                                    "$warning"))
     if result.pain_before is not None or result.pain_after is not None:
         before = "-" if result.pain_before is None else str(result.pain_before)
         after = "-" if result.pain_after is None else str(result.pain_after)

@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from coach.durations import format_duration
 from coach.flareup import Plan, rest_note
+from coach.progression import at_level, describe_level, level_line
 from coach.timing_text import timing_lines
 from coach.library import LibraryEntry
 from coach.model import Category
@@ -91,6 +92,7 @@ class HomeScreen(CoachScreen[None]):
         self.show_now()
         self.fill_list("")
         self.coach.read_flareup()
+        self.coach.read_levels()
         self.set_interval(NOW_REFRESH_SECONDS, self.flareup_changed)
         coach = self.coach
         coach.library_changed.subscribe(self, lambda _library: self.routines_changed())
@@ -106,6 +108,13 @@ class HomeScreen(CoachScreen[None]):
     def on_screen_resume(self) -> None:
         if self.is_mounted:
             self.flareup_changed()  # a routine was done, or a flare-up recorded
+            self.coach.read_levels()  # a level may have changed with it
+
+    def levels_changed(self) -> None:
+        """The levels were read again: show the highlighted routine's."""
+        option = self.query_one("#routines", OptionList).highlighted_option
+        if option is not None:
+            self.show_detail(option.id)
 
     # --- the list -------------------------------------------------------------------
 
@@ -220,14 +229,18 @@ class HomeScreen(CoachScreen[None]):
         if entry is None or entry.routine is None:
             return
         routine = entry.routine
-        timeline = build_timeline(routine)
+        level = self.coach.levels.get(routine.id, 0)
+        timeline = build_timeline(at_level(routine, level))  # as it plays at your level
         origin = f"Your routine ({entry.path}), replacing the built-in one." if entry.replaces_builtin else (
             f"Your routine ({entry.path})." if entry.origin == "user" else "Built-in routine.")
         facts = f"{CATEGORY_TITLES[routine.category]} - {format_duration(timeline.total)} timed, {timeline.step_count} steps"
         advice = self.plan.of(routine.id) if self.plan is not None else None
+        level_text = describe_level(routine, level)
         detail.update(join_blocks([
             literal(routine.title, "bold"),
             Content.styled(facts, "$text-muted"),
+            Content.assemble(Content.styled("Your level: ", "bold"), level_text[:1].upper() + level_text[1:],
+                             f" ({level_line(routine, level)})") if level_text else Content(""),
             Content.assemble(Content.styled("In this flare-up: ", "bold"), fit_text(advice),
                              Content(f"; {rest_note(advice)}" if rest_note(advice) else "")) if advice else Content(""),
             literal(routine.summary),

@@ -30,6 +30,8 @@ BINDING_IDS = frozenset({
     "home.flareup",
     "home.progress",
     "home.start",
+    "level_up.no",
+    "level_up.yes",
     "pain.choose",
     "pain.less",
     "pain.more",

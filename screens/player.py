@@ -18,6 +18,7 @@ from coach.durations import format_clock, format_duration
 from coach.engine import Beat, Player, PlayerState, Status, steps_done
 from coach.figure_motion import figure_caption, next_frame_in, step_poses
 from coach.model import Routine
+from coach.progression import at_level
 from coach.recorder import SessionRecorder
 from coach.step_fates import StepRecord
 from coach.safety import PAIN_STOP_REASONS
@@ -52,6 +53,8 @@ class PlayerResult:
     outcome: str = "completed"  # completed, partial or stopped (coach.step_fates)
     done_percent: int = 100  # the share of the timed length really done
     skipped: tuple[StepRecord, ...] = ()  # the steps skipped, in order
+    level: int | None = None  # the level played at (coach.progression), for a routine with ranges
+    level_change: tuple[int, int, str] | None = None  # (from, to, reason) when it stepped back
 
 
 def phase_counts(phase: TimelinePhase) -> str:
@@ -114,9 +117,10 @@ class PlayerScreen(CoachScreen[PlayerResult]):
     ]
 
     def __init__(self, routine: Routine, pain_before: int | None = None, resume: SessionRecord | None = None,
-                 resume_steps: tuple[StepRecord, ...] = ()) -> None:
+                 resume_steps: tuple[StepRecord, ...] = (), level: int | None = None) -> None:
         super().__init__()
         self.routine = routine
+        self.level = level  # played at this level (coach.progression); None: no ranges
         self.pain_before = resume.pain_before if resume is not None else pain_before
         self.resume_record = resume
         self.resume_steps = resume_steps  # the resumed session's step records so far
@@ -166,9 +170,11 @@ class PlayerScreen(CoachScreen[PlayerResult]):
         services = self.coach.services
         config = services.config.config
         self.set_class(not self._figure_room(self.app.size.width, self.app.size.height), "no-figure")
-        self.timeline = build_timeline(self.routine, first_side=config.first_side)
+        played = at_level(self.routine, self.level) if self.level is not None else self.routine
+        self.timeline = build_timeline(played, first_side=config.first_side)
         self.player = Player(self.timeline, clock=services.monotonic)
-        self.recorder = SessionRecorder(services.store, self.routine, self.timeline, earlier=self.resume_steps)
+        self.recorder = SessionRecorder(services.store, self.routine, self.timeline, earlier=self.resume_steps,
+                                        level=self.level)
         self.voice = find_voice_command(config.voice_command) if config.voice else None
         self.query_one(RoutineProgress).total = max(1, self.timeline.total)
         resume_at = self.resume_record.phase_index if self.resume_record is not None else 0
@@ -365,7 +371,7 @@ class PlayerScreen(CoachScreen[PlayerResult]):
         if self.routine.pain_check.after:
             start = self.pain_before if self.pain_before is not None else self.app.flareup_pain_now()
             pain_after = await self.app.push_screen_wait(PainCheckScreen(self.routine, before=False, start=start))
-        end = self.recorder.finish(state, pain_after=pain_after, stop_reason=stop_reason)
+        end = self.recorder.finish(state, pain_after=pain_after, stop_reason=stop_reason, pain_before=self.pain_before)
         self.dismiss(PlayerResult(
             completed=end.outcome == "completed",
             steps_done=steps_done(self.timeline, state.index),
@@ -378,6 +384,8 @@ class PlayerScreen(CoachScreen[PlayerResult]):
             outcome=end.outcome,
             done_percent=end.done_percent,
             skipped=end.skipped,
+            level=self.level,
+            level_change=end.level_change,
         ))
 
     def on_unmount(self) -> None:

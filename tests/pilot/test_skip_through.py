@@ -44,7 +44,7 @@ async def test_skipped_through_desk_break_is_partial_on_screen_in_history_and_ex
         assert isinstance(app.screen, FinishScreen)
         text = str(app.screen.query_one("#finish-text", Static).render())
         assert "routine complete" not in text
-        assert "Partly done: 5 % of its timed length (complete from 80 %)." in text
+        assert "Partly done: 5\u00a0% of its timed length (complete from 80\u00a0%)." in text
         assert "Skipped: Stand up (after 1s), Walk (after 1s), Gentle back bend (after 1s)" in text
         assert "Steps reached: 6 of 6" in text and "Steps done" not in text  # skipped steps are not "done"
         assert app.screen.sub_title == "Partly done"

@@ -296,7 +296,8 @@ def test_step_records_follow_their_session_in_csv_and_sit_inside_it_in_json(tmp_
         out, data_out = io.StringIO(), io.StringIO()
         assert write_csv(store, out) == 6
         write_json(store, data_out, now=fx.NOW)
-    assert CSV_COLUMNS[-len(STEP_FIELDS) - 1:] == ("done_percent", *STEP_FIELDS)  # appended, never reordered
+    start = CSV_COLUMNS.index("done_percent")
+    assert CSV_COLUMNS[start:start + 1 + len(STEP_FIELDS)] == ("done_percent", *STEP_FIELDS)  # appended in turn
     records = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert [(r["record"], r["id"] or r["session_id"]) for r in records] == [
         ("session", str(ice)), ("step", str(ice)), ("step", str(ice)), ("step", str(ice)),
@@ -315,3 +316,41 @@ def test_step_records_follow_their_session_in_csv_and_sit_inside_it_in_json(tmp_
     assert second["steps"] == [{"step_index": 0, "step_title": "Walk", "step_kind": "timer", "modality": None,
                                 "planned_seconds": 600, "spent_seconds": 610, "done_seconds": 600,
                                 "fate": "done", "skipped_after": None}]
+
+
+def test_levels_are_exported_with_each_session_and_each_change(tmp_path: Path) -> None:
+    """Issue 15 part 7: the level each session was played at, and every change
+    (up, declined, back for pain), counted from 1 as the app shows them."""
+    from coach.export import LEVEL_FIELDS
+
+    path = tmp_path / "h.sqlite3"
+    moment = [fx.NOW - timedelta(days=2)]
+    with open_store(path, clock=lambda: moment[0]) as store:
+        sid = store.start_session("core-and-back-strength", "Core", 4, level=0)
+        store.finish_session(sid, outcome="completed", steps_done=4, active_seconds=600, phase_index=9,
+                             done_percent=100)
+        moment[0] += timedelta(days=1)
+        store.record_level_change("core-and-back-strength", 0, 1, "up")
+        moment[0] += timedelta(hours=1)
+        store.record_level_change("core-and-back-strength", 1, 0, "pain-rose")
+        out, data_out = io.StringIO(), io.StringIO()
+        assert write_csv(store, out) == 3
+        write_json(store, data_out, now=fx.NOW)
+    # Every column in its place: the ones from before issue 15 first, as they were, new ones after.
+    assert CSV_COLUMNS == (
+        "record", "id", "local_date", "local_time", "utc_offset_min", "started_utc", "ended_utc", "routine_id",
+        "routine_title", "outcome", "stop_reason", "steps_done", "steps_total", "active_seconds", "pain_before",
+        "pain_after", "resumed", "at_utc", "answer", "sitting_seconds", "prompted", "flareup_id", "pain", "source",
+        "done_percent", "session_id", "step_index", "step_title", "step_kind", "modality", "planned_seconds",
+        "spent_seconds", "done_seconds", "fate", "skipped_after", "level", "level_from", "level_to",
+        "level_reason")
+    records = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert records[0]["record"] == "session" and records[0]["level"] == "1"
+    assert [(r["record"], r["routine_id"], r["level_from"], r["level_to"], r["level_reason"], r["at_utc"])
+            for r in records[1:]] == [
+        ("level", "core-and-back-strength", "1", "2", "up", "2026-11-19T09:30:00Z"),
+        ("level", "core-and-back-strength", "2", "1", "pain-rose", "2026-11-19T10:30:00Z")]
+    data = json.loads(data_out.getvalue())
+    assert data["sessions"][0]["level"] == 1
+    assert [tuple(c) for c in data["levels"]] == [LEVEL_FIELDS] * 2
+    assert [c["level_to"] for c in data["levels"]] == [2, 1]

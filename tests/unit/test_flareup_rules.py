@@ -315,3 +315,29 @@ def test_phase_words_offer_both_and_send_someone_after_two_weeks() -> None:
     assert "72 hours" in phase_advice(Phase.SUBACUTE, timedelta(days=3))
     assert "GP or a physiotherapist" not in phase_advice(Phase.SUBACUTE, timedelta(days=13, hours=23))
     assert "GP or a physiotherapist" in phase_advice(Phase.SUBACUTE, timedelta(days=14))
+
+
+def test_the_skin_rule_reads_what_the_step_records_say_was_applied(tmp_path) -> None:
+    """Through the history: a stopped ice pack with 10 minutes of cold rests
+    the skin and is not 1 of its daily count; one whose 10 minutes went on
+    everything but the cold (the ice skipped after 7 s) does neither, though
+    the old guess (a minute or more of the routine) would have said it did."""
+    from coach.flareup import read_flare
+    from coach.step_fates import StepRecord
+    from coach.store import open_store
+
+    for cold, expected in ((600, Fit.LATER), (7, Fit.NOW)):
+        clock = [at(1)]
+        with open_store(tmp_path / f"h{cold}.sqlite3", clock=lambda: clock[0]) as store:
+            store.start_flareup(ONSET, 6)
+            sid = store.start_session("ice-pack", "Ice pack", 3)
+            store.record_steps(sid, [StepRecord(1, "Ice pack", "therapy", "cold", 1200, cold, cold, "skipped", cold)])
+            clock[0] = at(1) + timedelta(minutes=10)
+            store.finish_session(sid, outcome="partial", steps_done=3, active_seconds=600, phase_index=3,
+                                 done_percent=cold * 100 // 1500)
+            clock[0] = at(1.5)
+            state = read_flare(store, clock[0])
+        advice = state.plan([ICE], clock[0], TZ).of("ice-pack")
+        assert advice.fit is expected and advice.done_today == 0, (cold, advice.reason)
+        if expected is Fit.LATER:
+            assert advice.reason.startswith("after your ice pack")

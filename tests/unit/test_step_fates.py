@@ -10,14 +10,7 @@ from coach.engine import Player, Status
 from coach.routines import parse_routine
 from coach.step_fates import COMPLETE_SHARE, DONE, SKIPPED, StepLog, outcome, percent
 from coach.timeline import build_timeline
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+from fakeclocks import MonotonicClock
 
 
 ICE = """\
@@ -40,7 +33,7 @@ class Screen:
 
     def __init__(self, steps: str, earlier=()) -> None:  # type: ignore[no-untyped-def]
         text = "id: t\ntitle: T\nsummary: s\ncategory: therapy\nsteps:\n" + textwrap.indent(steps, "  ")
-        self.clock = FakeClock()
+        self.clock = MonotonicClock()
         self.timeline = build_timeline(parse_routine(text, "t.yaml", "t"))
         self.player = Player(self.timeline, self.clock)
         self.log = StepLog(self.timeline, earlier)
@@ -52,7 +45,7 @@ class Screen:
     def run(self, seconds: float, tick: float = 1.0) -> None:
         while seconds > 1e-9:
             step = min(tick, seconds)
-            self.clock.now += step
+            self.clock.advance(step)
             seconds -= step
             self.log.observe(self.player.state())
 

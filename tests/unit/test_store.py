@@ -174,7 +174,7 @@ def test_pragmas_wal_synchronous_normal_busy_timeout(store: Store) -> None:
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
     assert conn.isolation_level is None
-    assert user_version(store.path) == len(store_mod.MIGRATIONS) == 6
+    assert user_version(store.path) == len(store_mod.MIGRATIONS) == 7
     assert {"sessions", "meta"} <= tables(store.path)
     other = raw(store.path)  # WAL is a property of the file, seen by anyone
     assert other.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -702,7 +702,9 @@ def test_version_5_sessions_move_to_version_6_untouched_in_meaning(tmp_path: Pat
     assert user_version(db_path) == 5
     with open_store(db_path, clock=lambda: when[0]) as s:
         after = [tuple(r) for r in s._conn.execute("SELECT * FROM sessions ORDER BY id")]
-        assert [row[:-1] for row in after] == before and [row[-1] for row in after] == [None, None, None]
+        width = len(before[0])
+        assert [row[:width] for row in after] == before
+        assert [row[width:] for row in after] == [(None, None)] * 3  # done_percent (v6), level (v7): unknown
         assert [r.done_percent for r in s.recent_sessions()] == [None, None, None]
         assert s.resumable_session().id == killed  # still offered as it was
         indexes = {r[0] for r in s._conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
@@ -712,7 +714,7 @@ def test_version_5_sessions_move_to_version_6_untouched_in_meaning(tmp_path: Pat
         s.finish_session(partial, outcome="partial", steps_done=3, active_seconds=12, phase_index=3,
                          done_percent=1)
         assert s.get_session(partial).outcome == "partial" and s.get_session(partial).done_percent == 1
-    assert user_version(db_path) == 6
+    assert user_version(db_path) == len(store_mod.MIGRATIONS)
 
 
 def test_step_records_round_trip_and_update_in_place(store: Store) -> None:
@@ -737,3 +739,17 @@ def test_step_records_round_trip_and_update_in_place(store: Store) -> None:
     with pytest.raises(ValueError, match="done_percent"):
         store.finish_session(sid, outcome="partial", steps_done=1, active_seconds=1, phase_index=1,
                              done_percent=101)
+
+
+def test_a_resumed_session_is_offered_with_its_step_records(store: Store) -> None:
+    from coach.recorder import resumable_with_steps
+    from coach.step_fates import StepRecord
+
+    assert resumable_with_steps(store) == (None, ())
+    sid = store.start_session("ice-pack", "Ice pack", 3)
+    ice = StepRecord(1, "Ice pack", "therapy", "cold", 1200, 1000, 1000, "skipped", 1000)
+    store.record_steps(sid, [ice])
+    store.update_session(sid, steps_done=2, active_seconds=1010, phase_index=2)
+    store.mark_interrupted()
+    record, steps = resumable_with_steps(store)
+    assert record.id == sid and steps == (ice,)
