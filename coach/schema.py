@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from coach import routines as R
+from coach import routine_format as R
 from coach.model import FORMAT_VERSION, Advance, Category, Modality, Phase, Sides, StepKind
 from coach.pose_schema import figure_schema, poses_schema
 
