@@ -70,6 +70,16 @@ class Terminal:
                 return shown
         raise AssertionError(f"{needle!r} did not appear; the screen shows:\n{self.text()}")
 
+    def wait_exit(self, timeout: float) -> int:
+        """The exit status, reading the screen all the while: a process
+        writing to a pty nobody reads stalls once its buffer is full (the
+        editor's cursor blinks, the exit writes its last frame), and would
+        never end."""
+        deadline = time.monotonic() + timeout
+        while self.process.poll() is None and time.monotonic() < deadline:
+            self.read(0.1)
+        return self.process.wait(timeout=max(0.1, deadline - time.monotonic()))
+
     def send(self, keys: str) -> None:
         os.write(self.master, keys.encode())
 

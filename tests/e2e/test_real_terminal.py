@@ -230,7 +230,7 @@ def test_closing_the_terminal_in_the_editor_keeps_a_recovery_copy(coach_home: Pa
         term.send("# typed before the hangup\r")
         term.wait_for("typed before the hangup")
         term.process.send_signal(signal.SIGHUP)
-        code = term.process.wait(timeout=15)
+        code = term.wait_exit(timeout=15)
     finally:
         term.close()
     assert code == 0
