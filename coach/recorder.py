@@ -86,6 +86,10 @@ class SessionRecorder:
             return
         self._last_index, self._last_active = state.index, state.active_seconds
         self._queue(Store.update_session, state)
+        going = self.log.in_progress(state)
+        if going is not None:  # the step being played, as far as it got: a crash loses none of it
+            session = self.session
+            self.history.submit(lambda store: store.record_steps(after(session), [going]))
 
     def outcome_now(self, state: PlayerState) -> str:
         """The outcome if the session ended in ``state``."""

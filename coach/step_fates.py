@@ -8,7 +8,10 @@ once per round; both sides of a step are one playing), how it went:
 - **done**: its end was reached: its time ran out, or it waited at its end
   (an info step, a manual step) and the person went on;
 - **skipped**: left before its end, with ``n`` or by stopping the routine;
-  ``skipped_after`` is the time spent on it until then.
+  ``skipped_after`` is the time spent on it until then;
+- still going (fate None): the step being played, as stored with the
+  session's heartbeat, so that a session resumed after a crash counts the
+  time spent on it before.
 
 Time is split two ways. ``spent_seconds`` is all the time on the step that was
 not paused (reading an info step, waiting at a manual step's end).
@@ -54,7 +57,7 @@ class StepRecord:
     planned_seconds: int  # its timed length in the plan (0 for an info step)
     spent_seconds: int  # time on it, pauses not counted
     done_seconds: int  # of the planned time, how much was really played
-    fate: str  # DONE or SKIPPED
+    fate: str | None  # DONE or SKIPPED; None while the step is still going (kept so a killed app loses nothing)
     skipped_after: int | None  # when skipped: the seconds spent on it until then
 
 
@@ -140,6 +143,10 @@ class StepLog:
             self._play(last, state)
         if state.status is Status.STOPPED:
             self._leave(self._playing_at(state.index), finished=False)
+            # Steps begun and gone back from, never finished: the routine ended without them.
+            for number, playing in enumerate(self._playings):
+                if playing.fate is None and playing.spent > 0:
+                    self._leave(number, finished=False)
 
     def _playing_at(self, index: int) -> int:
         return self._of_phase[index] if index < len(self._of_phase) else len(self._playings)
@@ -209,7 +216,6 @@ class StepLog:
 
     def _record(self, number: int) -> StepRecord:
         playing = self._playings[number]
-        assert playing.fate is not None
         skipped = None if playing.skipped_after is None else round(playing.skipped_after)
         return StepRecord(number, playing.title, playing.kind, playing.modality, playing.planned,
                           round(playing.spent), round(self._done_seconds(number)), playing.fate, skipped)
@@ -224,6 +230,19 @@ class StepLog:
         for n in changed:
             self._playings[n].changed = False
         return [self._record(n) for n in changed]
+
+    def in_progress(self, state: PlayerState) -> StepRecord | None:
+        """The record of the step being played in ``state`` while it is still
+        going (fate None), once time was spent on it; None otherwise. Stored
+        with the heartbeat, so a session resumed after a crash still counts
+        the time spent on that step before it."""
+        number = self._playing_at(state.index)
+        if state.done or number >= len(self._playings):
+            return None
+        playing = self._playings[number]
+        if playing.fate is not None or playing.spent < 1:
+            return None
+        return self._record(number)
 
     def share_done(self) -> float:
         """The share (0..1) of the routine's timed length really done."""

@@ -203,6 +203,27 @@ _V7 = (
         reason TEXT NOT NULL CHECK (reason IN ('up','declined','pain-rose','pain-stop'))
     )""",
     "CREATE INDEX level_changes_by_routine ON level_changes (routine_id, at_utc)",
+    # Which routines were played at a level, for the progress view, without a scan of every session.
+    "CREATE INDEX sessions_with_level ON sessions (routine_id) WHERE level IS NOT NULL",
+    # A step still going is kept too (fate NULL), with the heartbeat: a
+    # session resumed after a crash then counts the time spent on it before.
+    # SQLite cannot change a CHECK, so the table is rebuilt.
+    """CREATE TABLE step_records_v7 (
+        session_id INTEGER NOT NULL REFERENCES sessions (id),
+        step_index INTEGER NOT NULL CHECK (step_index >= 0),
+        title TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        modality TEXT NULL,
+        planned_seconds INTEGER NOT NULL CHECK (planned_seconds >= 0),
+        spent_seconds INTEGER NOT NULL CHECK (spent_seconds >= 0),
+        done_seconds INTEGER NOT NULL CHECK (done_seconds BETWEEN 0 AND planned_seconds),
+        fate TEXT NULL CHECK (fate IN ('done','skipped')),
+        skipped_after INTEGER NULL CHECK (skipped_after >= 0),
+        PRIMARY KEY (session_id, step_index)
+    )""",
+    "INSERT INTO step_records_v7 SELECT * FROM step_records",
+    "DROP TABLE step_records",
+    "ALTER TABLE step_records_v7 RENAME TO step_records",
 )
 
 #: Schema migrations; the schema version is ``len(MIGRATIONS)``. Only append.
@@ -922,8 +943,8 @@ def _step_row(session_id: int, r: StepRecord) -> tuple[object, ...]:
         _check_count(name, getattr(r, name))
     if r.done_seconds > r.planned_seconds:
         raise ValueError(f"done_seconds {r.done_seconds} is more than planned ({r.planned_seconds})")
-    if r.fate not in FATES:
-        raise ValueError(f"fate must be one of {FATES}, not {r.fate!r}")
+    if r.fate is not None and r.fate not in FATES:
+        raise ValueError(f"fate must be one of {FATES} (or None while going), not {r.fate!r}")
     if r.skipped_after is not None:
         _check_count("skipped_after", r.skipped_after)
     return (session_id, r.index, r.title, r.kind, r.modality, r.planned_seconds, r.spent_seconds,

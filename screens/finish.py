@@ -32,9 +32,9 @@ def summary(routine: Routine, result: PlayerResult) -> Content:
     if result.outcome == "completed":
         lines.append(Content.styled("Well done: routine complete.", "bold $success"))
     elif result.outcome == "partial":
-        # No-break spaces: a number never wraps away from its % sign.
-        lines.append(Content.styled(f"Partly done: {result.done_percent}\u00a0% of its timed length"
-                                    f" (complete from {round(COMPLETE_SHARE * 100)}\u00a0%).", "bold $warning"))
+        # "8%", not "8 %": a number never wraps away from its sign.
+        lines.append(Content.styled(f"Partly done: {result.done_percent}% of its timed length"
+                                    f" (complete from {round(COMPLETE_SHARE * 100)}%).", "bold $warning"))
     else:
         reason = dict(STOP_REASONS).get(result.stop_reason or "", "Stopped")
         said = reason if reason.startswith("I ") else reason[:1].lower() + reason[1:]
@@ -44,7 +44,7 @@ def summary(routine: Routine, result: PlayerResult) -> Content:
     lines.append(Content(f"{counted}: {result.steps_done} of {result.steps_total}"))
     lines.append(Content(f"Time: {format_duration(round(result.active_seconds))}"))
     if result.outcome == "completed" and result.done_percent < 100:
-        lines.append(Content(f"Done: {result.done_percent}\u00a0% of its timed length"))
+        lines.append(Content(f"Done: {result.done_percent}% of its timed length"))
     if result.skipped:
         skipped = [Content.assemble(literal(r.title), f" (after {format_duration(r.skipped_after or 0)})")
                    for r in result.skipped]

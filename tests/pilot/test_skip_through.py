@@ -44,7 +44,7 @@ async def test_skipped_through_desk_break_is_partial_on_screen_in_history_and_ex
         assert isinstance(app.screen, FinishScreen)
         text = str(app.screen.query_one("#finish-text", Static).render())
         assert "routine complete" not in text
-        assert "Partly done: 5\u00a0% of its timed length (complete from 80\u00a0%)." in text
+        assert "Partly done: 5% of its timed length (complete from 80%)." in text
         assert "Skipped: Stand up (after 1s), Walk (after 1s), Gentle back bend (after 1s)" in text
         assert "Steps reached: 6 of 6" in text and "Steps done" not in text  # skipped steps are not "done"
         assert app.screen.sub_title == "Partly done"
@@ -88,3 +88,26 @@ async def test_desk_break_played_through_is_completed_and_a_break(build, clock) 
     assert row.outcome == "completed" and row.done_percent == 100
     assert [s.fate for s in steps] == ["done"] * 6
     assert sum(s.done_seconds for s in steps) == sum(s.planned_seconds for s in steps) == 120
+
+
+async def test_the_step_being_played_is_kept_with_the_heartbeat(build, clock) -> None:
+    """A killed app loses none of the step it was in: its record (fate still
+    empty) is written with the session's heartbeat."""
+    import asyncio
+
+    app = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("b")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        for _ in range(8):
+            await tick(pilot, clock, 5)  # 5 s standing up, then 35 s of the 1-minute walk
+        await asyncio.to_thread(app.services.store.flush, 5.0)
+        with open_store(resolve_paths().history_file, clock=fixed_wall) as store:
+            (row,) = store.recent_sessions()
+            steps = store.step_records(row.id)
+        assert row.outcome == "running"
+        assert [(s.title, s.fate) for s in steps] == [("Stand up", "done"), ("Walk", None)]
+        assert steps[1].spent_seconds >= 30 and steps[1].done_seconds == steps[1].spent_seconds

@@ -212,3 +212,38 @@ def test_untimed_routine_counts_its_steps() -> None:
     screen.key("next")
     screen.key("next")
     assert screen.log.share_done() == 1.0
+
+
+def test_the_step_still_going_is_kept_and_a_resume_counts_it() -> None:
+    """Killed 15 minutes into a 20-minute ice pack: the heartbeat kept the ice
+    as still going; resumed (the ice starts again), 5 more minutes make it
+    done in full, so the session is completed, not partial."""
+    first = Screen(ICE)
+    first.start()
+    first.key("next")
+    first.run(900)
+    going = first.log.in_progress(first.player.state())
+    assert going is not None and going.fate is None and going.done_seconds == 900 and going.index == 1
+    assert first.log.in_progress(first.player.state()) == going  # asking changes nothing
+    second = Screen(ICE, [*first.log.records(), going])
+    second.start(at_phase=1)
+    second.run(300)
+    second.key("next")  # the ice is done enough; on to the walk
+    second.run(300)
+    records = second.log.records()
+    assert records[1].done_seconds == 1200 and records[1].spent_seconds == 1200
+    assert second.log.share_done() == 1.0  # 1200 + 300 of 1500
+    assert outcome(Status.FINISHED, second.log.share_done()) == "completed"
+
+
+def test_a_stop_settles_steps_gone_back_from() -> None:
+    screen = Screen(ICE)
+    screen.start()
+    screen.key("next")
+    screen.run(30)
+    screen.key("back")
+    screen.key("back")  # back to the info step
+    screen.key("stop")
+    records = screen.log.records()
+    assert [(r.title, r.fate) for r in records] == [("Wrap the pack", DONE), ("Ice pack", SKIPPED)]
+    assert screen.log.in_progress(screen.player.state()) is None

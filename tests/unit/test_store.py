@@ -753,3 +753,28 @@ def test_a_resumed_session_is_offered_with_its_step_records(store: Store) -> Non
     store.mark_interrupted()
     record, steps = resumable_with_steps(store)
     assert record.id == sid and steps == (ice,)
+
+
+def test_version_6_step_records_move_to_version_7_and_a_step_still_going_is_kept(tmp_path: Path) -> None:
+    from coach.step_fates import StepRecord
+
+    db_path = tmp_path / "history.sqlite3"
+    monkey = list(store_mod.MIGRATIONS)
+    store_mod.MIGRATIONS[:] = monkey[:6]
+    wrap = StepRecord(0, "Wrap the pack", "info", None, 0, 12, 0, "done", None)
+    try:
+        with open_store(db_path) as s:
+            sid = s.start_session("ice-pack", "Ice pack", 3)
+            s.record_steps(sid, [wrap])
+            with pytest.raises(StoreError):  # v6 knows no step still going
+                s.record_steps(sid, [StepRecord(1, "Ice pack", "therapy", "cold", 1200, 900, 900, None, None)])
+    finally:
+        store_mod.MIGRATIONS[:] = monkey
+    assert user_version(db_path) == 6
+    with open_store(db_path) as s:
+        assert s.step_records(sid) == [wrap]
+        going = StepRecord(1, "Ice pack", "therapy", "cold", 1200, 900, 900, None, None)
+        s.record_steps(sid, [going])
+        assert s.step_records(sid) == [wrap, going]
+        assert s.skin_seconds_since(s._now() - timedelta(hours=1)) == {sid: {"cold": 900}}
+    assert user_version(db_path) == len(store_mod.MIGRATIONS)
