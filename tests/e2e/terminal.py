@@ -70,6 +70,16 @@ class Terminal:
                 return shown
         raise AssertionError(f"{needle!r} did not appear; the screen shows:\n{self.text()}")
 
+    def wait_exit(self, timeout: float = 15.0) -> int:
+        """The exit status, reading the screen meanwhile: an app writing its
+        last frames must never block on a full pty that nobody reads."""
+        deadline = time.monotonic() + timeout
+        while self.process.poll() is None:
+            if time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(self.process.args, timeout)
+            self.read(0.05)
+        return self.process.returncode
+
     def send(self, keys: str) -> None:
         os.write(self.master, keys.encode())
 
