@@ -70,15 +70,15 @@ class Terminal:
                 return shown
         raise AssertionError(f"{needle!r} did not appear; the screen shows:\n{self.text()}")
 
-    def wait_exit(self, timeout: float) -> int:
-        """The exit status, reading the screen all the while: a process
-        writing to a pty nobody reads stalls once its buffer is full (the
-        editor's cursor blinks, the exit writes its last frame), and would
-        never end."""
+    def wait_exit(self, timeout: float = 15.0) -> int:
+        """The exit status, reading the screen meanwhile: an app writing its
+        last frames must never block on a full pty that nobody reads."""
         deadline = time.monotonic() + timeout
-        while self.process.poll() is None and time.monotonic() < deadline:
-            self.read(0.1)
-        return self.process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        while self.process.poll() is None:
+            if time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(self.process.args, timeout)
+            self.read(0.05)
+        return self.process.returncode
 
     def send(self, keys: str) -> None:
         os.write(self.master, keys.encode())
