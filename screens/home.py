@@ -239,7 +239,7 @@ class HomeScreen(CoachScreen[None]):
         detail.update(join_blocks([
             literal(routine.title, "bold"),
             Content.styled(facts, "$text-muted"),
-            Content.assemble(Content.styled("Your level: ", "bold"), level_text[:1].upper() + level_text[1:],
+            Content.assemble(Content.styled("Your level: ", "bold"), level_text.removeprefix("level "),
                              f" ({level_line(routine, level)})") if level_text else Content(""),
             Content.assemble(Content.styled("In this flare-up: ", "bold"), fit_text(advice),
                              Content(f"; {rest_note(advice)}" if rest_note(advice) else "")) if advice else Content(""),

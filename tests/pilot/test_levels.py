@@ -88,7 +88,7 @@ async def test_step_up_taken_then_back_down_after_a_stop_for_pain(build) -> None
             await pilot.pause(0.02)
         app.screen.show_detail(SQUEEZE)
         detail = str(app.screen.query_one("#detail-text", Static).render())
-        assert "Your level: Level 1 of 6 (Shoulder blade squeeze 5 reps (5-10))" in detail
+        assert "Your level: 1 of 6 (Shoulder blade squeeze 5 reps (5-10))" in detail
     with open_store(resolve_paths().history_file, clock=fixed_wall) as store:
         latest = store.recent_sessions()[0]
         changes = [(c["level_from"], c["level_to"], c["reason"]) for c in store.iter_level_changes()]
