@@ -17,13 +17,14 @@ from textual import events
 from textual.widgets import Digits, Footer, Header, Static
 
 from coach.durations import format_clock, format_duration
-from coach.engine import Beat, Player, PlayerState, Status, steps_done
+from coach.engine import Player, PlayerState, Status, steps_done
 from coach.figure_motion import figure_caption, next_frame_in, step_poses
 from coach.model import Routine
+from coach.player_text import beat_text, phase_counts, spoken
 from coach.recorder import SessionRecorder
 from coach.safety import PAIN_STOP_REASONS
 from coach.store import SessionRecord
-from coach.timeline import PhaseKind, TimelinePhase, build_timeline
+from coach.timeline import PhaseKind, build_timeline
 from coach.voice import find_voice_command, speak
 from screens.widgets.sit_line import SitLine
 from screens.text import bullets, literal
@@ -51,53 +52,6 @@ class PlayerResult:
     pain_after: int | None = None
     stop_reason: str | None = None
     quit: bool = False  # stopped on the way out of the app (ctrl+q, ctrl+c): no finish screen
-
-
-def phase_counts(phase: TimelinePhase) -> str:
-    """ "rep 3 of 8 (work up to 10) - set 2 of 3 - left side - round 1 of 3"."""
-    parts = []
-    if phase.rep is not None and phase.kind in (PhaseKind.REP, PhaseKind.HOLD):
-        rep = f"Rep {phase.rep} of {phase.reps}"
-        if phase.reps_max and phase.reps and phase.reps_max > phase.reps:
-            rep += f" (work up to {phase.reps_max})"
-        parts.append(rep)
-    if phase.sets:
-        parts.append(f"Set {phase.set} of {phase.sets}")
-    if phase.side:
-        parts.append(f"{phase.side.capitalize()} side")
-    for number, times in phase.rounds:
-        parts.append(f"Round {number} of {times}")
-    return "  -  ".join(parts)
-
-
-def beat_text(state: PlayerState) -> str:
-    """Hold pacing: "Move into position", "Hold 3", "Relax"."""
-    if state.status is Status.PAUSED:
-        return "Paused - press space to carry on"
-    if state.status is Status.WAITING:
-        return "Press n when you are ready to go on"
-    if state.beat is Beat.MOVE:
-        return "Move into position"
-    if state.beat is Beat.HOLD and state.phase is not None and state.phase.kind is PhaseKind.REP:
-        return f"Hold {math.ceil(state.beat_remaining or 0)}"
-    if state.beat is Beat.HOLD:
-        left = math.ceil(state.beat_remaining or 0)
-        return f"Hold {left}" if left <= 3 else "Hold"
-    if state.beat is Beat.RELEASE:
-        return "Relax and come back"
-    if state.phase is not None and state.phase.kind is PhaseKind.SWITCH:
-        return f"Switch to your {state.phase.side} side"
-    if state.phase is not None and state.phase.kind is PhaseKind.REST:
-        return "Relax"
-    return ""
-
-
-def spoken(phase: TimelinePhase) -> str:
-    """What a voice says when a phase begins."""
-    if phase.kind in (PhaseKind.SWITCH, PhaseKind.REST):
-        return phase.label
-    counts = phase_counts(phase)
-    return f"{phase.step.title}. {counts}" if counts else phase.step.title
 
 
 class PlayerScreen(Screen[PlayerResult]):
