@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import math
 
+from coach.durations import format_duration
 from coach.engine import Beat, PlayerState, Status
+from coach.step_limits import Limits
 from coach.timeline import PhaseKind, TimelinePhase
 
 
@@ -57,3 +59,11 @@ def spoken(phase: TimelinePhase) -> str:
         return phase.label
     counts = phase_counts(phase)
     return f"{phase.step.title}. {counts}" if counts else phase.step.title
+
+
+def adjust_refused(longer: bool, limits: Limits) -> str:
+    """Why a press of + or - changed nothing: the step is at that end of its limits."""
+    if longer:
+        return f"This step is already at its longest ({format_duration(limits.longest)})."
+    return (f"This step is already at its shortest ({format_duration(limits.shortest)}); "
+            "n skips to the next step.")

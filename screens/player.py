@@ -20,7 +20,7 @@ from coach.durations import format_clock, format_duration
 from coach.engine import Player, PlayerState, Status, steps_done
 from coach.figure_motion import figure_caption, next_frame_in, step_poses
 from coach.model import Routine
-from coach.player_text import beat_text, phase_counts, spoken
+from coach.player_text import adjust_refused, beat_text, phase_counts, spoken
 from coach.recorder import SessionRecorder
 from coach.safety import PAIN_STOP_REASONS
 from coach.store import SessionRecord
@@ -38,6 +38,9 @@ if TYPE_CHECKING:
 #: shown as a line of text instead (the countdown and instructions need the room).
 FIGURE_MIN_WIDTH = 70
 FIGURE_MIN_HEIGHT = 20
+
+
+_TIME_KEYS = Binding.Group("Time", compact=True)
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,10 @@ class PlayerScreen(Screen[PlayerResult]):
         Binding("n", "next_step", "Next step", id="player.next"),
         Binding("b", "previous_step", "Previous step", id="player.back"),
         Binding("escape", "stop", "Stop", id="player.stop"),
+        # A therapy step's time within its limits (coach.step_limits); shown only when the step has them,
+        # as one short footer entry ("+- Time") after the others, so at 80 columns "esc Stop" stays in sight.
+        Binding("plus,equals_sign", "adjust(1)", "Longer", id="player.longer", key_display="+", group=_TIME_KEYS),
+        Binding("minus", "adjust(-1)", "Shorter", id="player.shorter", key_display="-", group=_TIME_KEYS),
         # ctrl+c is a way out too: it stops like escape (the app's ctrl+q does, then quits).
         Binding("ctrl+c", "stop", "Stop", id="player.stop_ctrl_c", show=False),
     ]
@@ -78,6 +85,7 @@ class PlayerScreen(Screen[PlayerResult]):
         self._ending = False
         self.quit_after = False  # the app asked to quit: end the app once the stop is recorded
         self._shown_text: dict[str, str] = {}
+        self._adjustable = False  # whether the +/- keys are in the footer
 
     @property
     def coach(self) -> CoachApp:
@@ -153,6 +161,10 @@ class PlayerScreen(Screen[PlayerResult]):
             self._cue(state.phase.step.remind.text)
             self.notify(state.phase.step.remind.text, title="Reminder", markup=False, timeout=8)
         self._show(state)
+        adjustable = state.phase is not None and not state.done and self.player.limits(state.phase) is not None
+        if adjustable != self._adjustable:
+            self._adjustable = adjustable
+            self.refresh_bindings()
         self.recorder.observe(state)
         if state.status is Status.RUNNING or state.status is Status.WAITING:
             self._timer = self.set_timer(self._delay_to_next_change(state), self.refresh_state)
@@ -233,7 +245,9 @@ class PlayerScreen(Screen[PlayerResult]):
         self._set("beat", Content(beat_text(state)))
         self.query_one(FigurePanel).update_frame(state)
         self._set("cue", literal(f"> {state.cue}") if state.cue else Content(""))
-        self.query_one(RoutineProgress).set_progress(self.timeline.total - state.routine_remaining)
+        progress = self.query_one(RoutineProgress)
+        progress.total = max(1.0, self.player.total)  # a step made longer or shorter moves the total
+        progress.set_progress(self.player.total - state.routine_remaining)
         upcoming = state.next_phase
         if upcoming is None:
             nxt = Content("Next: the end of the routine")
@@ -262,6 +276,20 @@ class PlayerScreen(Screen[PlayerResult]):
     def action_previous_step(self) -> None:
         self.player.back()
         self._shown_index = -2  # show the step again even if the index is the same
+        self.refresh_state()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "adjust":
+            return self._adjustable  # hidden from the footer when the step cannot be changed
+        return True
+
+    def action_adjust(self, direction: int) -> None:
+        """One press of + or -: the step's time changes by its limits' press size."""
+        limits = self.player.adjust_limits()
+        if limits is None:
+            return
+        if not self.player.adjust(direction * limits.press):
+            self.notify(adjust_refused(direction > 0, limits), markup=False, timeout=4)
         self.refresh_state()
 
     def action_stop(self) -> None:

@@ -97,3 +97,12 @@ def test_an_info_step_waits_for_next() -> None:
     player, _ = player_for("- kind: info\n  title: Read this\n")
     player.start()
     assert beat_text(player.state()) == "Press n when you are ready to go on"
+
+
+def test_a_press_at_a_limit_says_which_limit() -> None:
+    from coach.player_text import adjust_refused
+    from coach.step_limits import Limits
+
+    limits = Limits(shortest=30, longest=180, press=30)
+    assert adjust_refused(True, limits) == "This step is already at its longest (3m)."
+    assert adjust_refused(False, limits) == "This step is already at its shortest (30s); n skips to the next step."
