@@ -6,15 +6,15 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
 from textual import events
-from textual.widgets import Digits, Footer, Header, Static
+from textual.widgets import Footer, Header, Static
 
 from coach.durations import format_clock, format_duration
 from coach.engine import Player, PlayerState, Status, steps_done
@@ -28,7 +28,9 @@ from coach.timeline import PhaseKind, build_timeline
 from coach.voice import find_voice_command, speak
 from screens.widgets.sit_line import SitLine
 from screens.text import bullets, literal
-from screens.widgets.figure import FigurePanel
+from screens.widgets.countdown import Countdown
+from screens.widgets.figure import FigurePanel, PlainFigurePanel
+from screens.widgets.layout import PlainColumn, PlainRow, PlainScroll
 from screens.widgets.progress import RoutineProgress
 
 if TYPE_CHECKING:
@@ -38,6 +40,10 @@ if TYPE_CHECKING:
 #: shown as a line of text instead (the countdown and instructions need the room).
 FIGURE_MIN_WIDTH = 70
 FIGURE_MIN_HEIGHT = 20
+#: Lines one row high across the player (coach.tcss): a new text never changes their size, so no layout pass.
+ONE_LINE = frozenset({"beat", "cue", "up-next"})
+#: Lines as wide as their text (coach.tcss: width auto): a text of another length needs a layout pass.
+SIZED_BY_TEXT = frozenset({"routine-position"})
 
 
 _TIME_KEYS = Binding.Group("Time", compact=True)
@@ -60,6 +66,8 @@ class PlayerResult:
 class PlayerScreen(Screen[PlayerResult]):
     """Plays one routine. The engine does the timing; this only shows it."""
 
+    BLANK = True  # the screen draws no border or content of its own (see screens.widgets.layout)
+
     BINDINGS = [
         Binding("space", "toggle_pause", "Pause/resume", id="player.pause"),
         Binding("n", "next_step", "Next step", id="player.next"),
@@ -81,10 +89,11 @@ class PlayerScreen(Screen[PlayerResult]):
         self._timer: Timer | None = None
         self._frame_timer: Timer | None = None  # a figure frame between countdown changes
         self._shown_index = -1
+        self._shown_step: object = None  # the step whose instructions are on screen
         self._shown_reminders = 0
         self._ending = False
         self.quit_after = False  # the app asked to quit: end the app once the stop is recorded
-        self._shown_text: dict[str, str] = {}
+        self._shown_text: dict[str, tuple[object, ...]] = {}
         self._adjustable = False  # whether the +/- keys are in the footer
 
     @property
@@ -93,20 +102,21 @@ class PlayerScreen(Screen[PlayerResult]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with Vertical(id="player"):
-            with Horizontal(id="player-top"):
+        # Plain containers (no border): a screen update does not redraw their lines.
+        with PlainColumn(id="player"):
+            with PlainRow(id="player-top"):
                 yield Static(literal(self.routine.title, "bold"), id="routine-title")
                 yield Static(id="routine-position")
-            with Horizontal(id="player-body"):
-                with Vertical(id="player-main"):
+            with PlainRow(id="player-body"):
+                with PlainColumn(id="player-main"):
                     yield Static(id="phase-label")
                     yield Static(id="phase-counts")
-                    yield Digits("0:00", id="countdown")
+                    yield Countdown("0:00", id="countdown")
                     yield Static(id="beat")
-                    with VerticalScroll(id="instructions-box"):
+                    with PlainScroll(id="instructions-box"):
                         yield Static(id="instructions")
                         yield Static(id="figure-text")  # the figure in words, when it is left out
-                yield FigurePanel(animate=self._figures_move, id="figure-panel")
+                yield PlainFigurePanel(animate=self._figures_move, id="figure-panel")
             yield Static(id="cue")
             yield RoutineProgress(id="routine-progress")
             yield Static(id="up-next")
@@ -132,7 +142,12 @@ class PlayerScreen(Screen[PlayerResult]):
         self.player = Player(self.timeline, clock=services.monotonic)
         self.recorder = SessionRecorder(services.store, self.routine, self.timeline)
         self.voice = find_voice_command(config.voice_command) if config.voice else None
-        self.query_one(RoutineProgress).total = max(1, self.timeline.total)
+        # Looked up once: the player updates them every second.
+        self._lines = {widget.id: widget for widget in self.query(Static) if widget.id}
+        self._countdown = self.query_one(Countdown)
+        self._figure = self.query_one(FigurePanel)
+        self._progress = self.query_one(RoutineProgress)
+        self._progress.total = max(1, self.timeline.total)
         resume_at = self.resume_record.phase_index if self.resume_record is not None else 0
         self.recorder.begin(self.pain_before, resume_id=self.resume_record.id if self.resume_record else None)
         self.player.start(at_phase=resume_at,
@@ -183,7 +198,7 @@ class PlayerScreen(Screen[PlayerResult]):
     def _delay_to_next_frame(self, state: PlayerState) -> float | None:
         """While the figure moves, when its next frame is due, if that comes
         before the countdown's next change (which shows the frame too)."""
-        if state.status is not Status.RUNNING or self.has_class("no-figure") or not self.query_one(FigurePanel).moving:
+        if state.status is not Status.RUNNING or self.has_class("no-figure") or not self._figure.moving:
             return None  # nothing moving on screen (a figure left out moves unseen)
         delay = next_frame_in(state.elapsed) + 0.005
         return delay if delay < self._delay_to_next_change(state) - 0.01 else None
@@ -193,7 +208,7 @@ class PlayerScreen(Screen[PlayerResult]):
         self._frame_timer = None
         state = self.player.state()
         if state.index == self._shown_index and state.status is Status.RUNNING:
-            self.query_one(FigurePanel).update_frame(state)
+            self._figure.update_frame(state)
 
     def _phase_changed(self, state: PlayerState) -> None:
         self._shown_index = state.index
@@ -203,17 +218,20 @@ class PlayerScreen(Screen[PlayerResult]):
             return
         self._cue(spoken(phase))
         step = phase.step
+        if step is self._shown_step:
+            return  # the next rep, side or round of the same step: its words and figure are up already
+        self._shown_step = step
         poses = step_poses(self.routine, step)
-        self.query_one(FigurePanel).follow(poses, state)
+        self._figure.follow(poses, state)
         # Where there is no room for the figure (or no pictures), its description says it in words.
         described = figure_caption(poses)
-        self.query_one("#figure-text", Static).update(literal(described))
-        self.query_one("#figure-text", Static).set_class(not described, "empty")
+        self._lines["figure-text"].update(literal(described))
+        self._lines["figure-text"].set_class(not described, "empty")
         blocks = [literal(line) for line in step.instructions]
         if step.cautions:
             blocks.append(Content.styled("Careful:", "bold $warning"))
             blocks.append(bullets(step.cautions))
-        self.query_one("#instructions", Static).update(Content("\n").join(blocks))
+        self._lines["instructions"].update(Content("\n").join(blocks))
 
     def _set(self, widget_id: str, content: Content) -> None:
         """Update a Static only when its text or style changed.
@@ -221,13 +239,20 @@ class PlayerScreen(Screen[PlayerResult]):
         Most lines change once per phase, not once per second; re-rendering
         them every second (with a layout pass) was most of the player's CPU.
         """
-        key = content.markup
+        key = (content.plain, tuple(content.spans))  # cheaper than its markup, as telling
         previous = self._shown_text.get(widget_id)
         if key == previous:
             return
         self._shown_text[widget_id] = key
-        same_width = previous is not None and len(previous) == len(key)
-        self.query_one(f"#{widget_id}", Static).update(content, layout=not same_width)
+        widget = self._lines[widget_id]
+        if widget_id in ONE_LINE:
+            same_size = True
+        elif previous is None or widget_id in SIZED_BY_TEXT:
+            same_size = previous is not None and cell_len(previous[0]) == cell_len(key[0])
+        else:  # a line across the player: the same height as long as the old and new text fit on one line
+            width = widget.content_size.width
+            same_size = all("\n" not in text and cell_len(text) <= width for text in (previous[0], key[0]))
+        widget.update(content, layout=not same_size)
 
     def _show(self, state: PlayerState) -> None:
         phase = state.phase
@@ -239,13 +264,12 @@ class PlayerScreen(Screen[PlayerResult]):
         headline = phase.step.title if phase.kind in (PhaseKind.REP, PhaseKind.HOLD, PhaseKind.WORK) else phase.label
         self._set("phase-label", literal(headline, "bold"))
         self._set("phase-counts", Content(phase_counts(phase)))
-        countdown = self.query_one("#countdown", Digits)
-        countdown.update(format_clock(state.countdown) if state.countdown is not None else "--:--")
-        countdown.set_class(state.status is Status.PAUSED, "paused")
+        self._countdown.update(format_clock(state.countdown) if state.countdown is not None else "--:--")
+        self._countdown.set_class(state.status is Status.PAUSED, "paused")
         self._set("beat", Content(beat_text(state)))
-        self.query_one(FigurePanel).update_frame(state)
+        self._figure.update_frame(state)
         self._set("cue", literal(f"> {state.cue}") if state.cue else Content(""))
-        progress = self.query_one(RoutineProgress)
+        progress = self._progress
         progress.total = max(1.0, self.player.total)  # a step made longer or shorter moves the total
         progress.set_progress(self.player.total - state.routine_remaining)
         upcoming = state.next_phase
