@@ -14,15 +14,19 @@ The rules
   them is shown as not for a flare-up.
 - A routine's window is the time since onset where one of its phases holds
   (all of it when it names none) and inside ``since_onset`` min/max.
-- Inside the window, ``frequency`` decides: a session counts when it was
-  completed or had at least a minute done (the rule that counts a routine as a
-  desk break); ``times_per_day`` counts per local calendar day (a new day
-  starts at midnight); ``min_gap`` is from the start of the last counted
-  session to the start of the next (README, "Writing routines").
+- Inside the window, ``frequency`` decides: a session counts only when it was
+  completed (at least 80 % of its timed length really done,
+  :mod:`coach.step_fates`; the rule that counts a routine as a desk break): a
+  partial, skipped-through or stopped one does not; ``times_per_day`` counts
+  per local calendar day (a new day starts at midnight); ``min_gap`` is from
+  the start of the last counted session to the start of the next (README,
+  "Writing routines").
 - Cold and heat are counted per modality, whichever routine applied them
   (:mod:`coach.skin`): after any cold, no cold routine until the off-time the
   last one asked for has passed since it *ended*; at most four a day in all.
-  The same for heat.
+  The same for heat. Here any session that really applied cold or heat for a
+  minute or more counts, whatever its outcome: that is about the skin, not
+  about credit.
 - A routine with no ``use_when`` at all has no flare-up rules: it is shown
   with its own mark, never as if it fitted now.
 """
@@ -30,20 +34,17 @@ The rules
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from enum import Enum
 
 from coach.model import Category, Modality, Phase, Routine, UseWhen
-from coach.sitting import SitSettings
-from coach.skin import MAX_A_DAY, MIN_OFF_TIME, NAMES as SKIN_NAMES, off_time, skin_modalities
+from coach.skin import MAX_A_DAY, MIN_OFF_TIME, NAMES as SKIN_NAMES, applied, off_time, skin_modalities
 
 #: The acute phase: the first two days ("Muscle Spasm in Back - How to Stop It": ice for the
 #: first two days, then heat).
 ACUTE_SECONDS = 48 * 3600
-#: A session counts for frequency when completed or at least this long.
-COUNTS_SECONDS = SitSettings.min_routine_break
 #: How far back sessions matter (the longest min_gap the format allows is 7 days).
 LOOKBACK = timedelta(days=8)
 #: How far back a flare-up's start may be put when recording it.
@@ -68,21 +69,24 @@ class Done:
 
     routine_id: str
     started: datetime  # aware
-    counts: bool  # completed, or at least COUNTS_SECONDS done
+    counts: bool  # completed: counts toward its routine's daily count and gap
     ended: datetime | None = None  # aware; None: not known (then the start is used)
-    skin: frozenset[Modality] = frozenset()  # cold and/or heat it applied
+    skin: frozenset[Modality] = frozenset()  # cold and/or heat it really applied (coach.skin.applied)
     off_time: int = MIN_OFF_TIME  # the skin's rest it asked for after it
     title: str = ""
 
     @classmethod
     def of(cls, routine_id: str, started: datetime, outcome: str, active_seconds: int,
-           ended: datetime | None = None, routine: Routine | None = None) -> Done:
+           ended: datetime | None = None, routine: Routine | None = None,
+           skin_seconds: Mapping[str, int] | None = None) -> Done:
         """A stored session; ``routine`` (when still in the library) says what it
-        applied to the skin and how long the skin must rest after it."""
-        counts = outcome == "completed" or active_seconds >= COUNTS_SECONDS
+        can apply to the skin and how long the skin must rest after it;
+        ``skin_seconds`` (from its step records) what it really applied."""
+        counts = outcome == "completed"
         if routine is None:
             return cls(routine_id, started, counts, ended)
-        return cls(routine_id, started, counts, ended, skin_modalities(routine), off_time(routine), routine.title)
+        return cls(routine_id, started, counts, ended, applied(routine, outcome, active_seconds, skin_seconds),
+                   off_time(routine), routine.title)
 
     @property
     def finished(self) -> datetime:
@@ -224,7 +228,9 @@ def advise(routine: Routine, onset: datetime, done: Iterable[Done], now: datetim
         if gap_ends > now:
             holds.append((gap_ends, f"{_next(gap_ends, now, tz)} ({count})" if count else _next(gap_ends, now, tz),
                           False))
-    holds.extend(_skin_holds(routine, counted, now, today, tomorrow, tz))
+    # The skin counts every session that really applied cold or heat, counted or not.
+    on_skin = sorted((d for d in done if d.skin and d.started <= now), key=lambda d: d.started.astimezone(timezone.utc))
+    holds.extend(_skin_holds(routine, on_skin, now, today, tomorrow, tz))
 
     if not holds:
         if routine.use_when == UseWhen():
@@ -256,12 +262,12 @@ def _your(title: str) -> str:
     return "your " + (title if first.isupper() and len(first) > 1 else title[:1].lower() + title[1:])
 
 
-def _skin_holds(routine: Routine, counted: Sequence[Done], now: datetime, today: date,
+def _skin_holds(routine: Routine, on_skin: Sequence[Done], now: datetime, today: date,
                 tomorrow: datetime, tz: tzinfo | None) -> list[tuple[datetime, str, bool]]:
     """What cold or heat from any routine holds this one back (coach.skin)."""
     holds = []
     for modality in sorted(skin_modalities(routine), key=lambda m: m.value):
-        applied = [d for d in counted if modality in d.skin]
+        applied = [d for d in on_skin if modality in d.skin]
         name = SKIN_NAMES[modality]
         today_count = sum(1 for d in applied if local(d.started, tz).date() == today)
         if today_count >= MAX_A_DAY:
@@ -301,13 +307,20 @@ class Plan:
         return tuple(a for a in self.advice if a.fit is fit)
 
 
-def done_from(sessions: Iterable, routines: Iterable[Routine]) -> list[Done]:
+def done_from(sessions: Iterable, routines: Iterable[Routine],
+              skin_seconds: Mapping[int, Mapping[str, int]] | None = None) -> list[Done]:
     """Stored sessions (``coach.store.SessionRecord``) as the rules see them. A
     session that never ended (stopped by a crash, still running) is taken to
-    end at its last update."""
+    end at its last update. ``skin_seconds``: per session id, the cold and
+    heat its step records say it applied; they decide for a session that
+    ended with its share measured (history v6), the careful guess of
+    :func:`coach.skin.applied` for the others."""
     by_id = {r.id: r for r in routines}
-    return [Done.of(s.routine_id, s.started_utc, s.outcome, s.active_seconds,
-                    s.ended_utc or s.updated_utc, by_id.get(s.routine_id)) for s in sessions]
+    skin_seconds = skin_seconds or {}
+    return [Done.of(s.routine_id, s.started_utc, s.outcome, s.active_seconds, s.ended_utc or s.updated_utc,
+                    by_id.get(s.routine_id),
+                    skin_seconds.get(s.id, {}) if getattr(s, "done_percent", None) is not None else None)
+            for s in sessions]
 
 
 def make_plan(routines: Iterable[Routine], onset: datetime, done: Sequence[Done], now: datetime,
@@ -373,39 +386,19 @@ def rest_note(advice: Advice) -> str:
     return "a short break only, then get up and move" if advice.routine.category is Category.REST else ""
 
 
-# --- reminders for timed therapy --------------------------------------------------
-
-#: "Later" on a reminder prompt asks again after this long.
-REMINDER_SNOOZE = timedelta(minutes=15)
-
-
-def reminder_time(advice: Advice | None) -> datetime | None:
-    """When to offer to remind: the next allowed time of a therapy routine held
-    back by its gap. Not when the daily limit holds it (that would ring at
-    midnight), nor for anything that is not timed therapy."""
-    if advice is None or advice.fit is not Fit.LATER or advice.at is None:
-        return None
-    if advice.routine.category is not Category.THERAPY or advice.daily_limit:
-        return None
-    return advice.at
-
-
-def reminder_due(advice: Advice | None) -> tuple[str, datetime | None]:
-    """A reminder has come due; the rules are asked again, since the user may
-    have done the routine meanwhile: ("prompt", None) when it fits now,
-    ("move", at) while a gap still runs, ("drop", None) otherwise."""
-    if advice is not None and advice.fit is Fit.NOW:
-        return "prompt", None
-    at = reminder_time(advice)
-    return ("move", at) if at is not None else ("drop", None)
-
-
 # --- pain across a flare-up -----------------------------------------------------------
 
 
 def pain_rising(scores: Sequence[int]) -> bool:
     """Whether the latest score is higher than every earlier one in the flare-up."""
     return len(scores) >= 2 and scores[-1] > max(scores[:-1])
+
+
+def pain_rising_title(scores: Sequence[int]) -> str | None:
+    """The heading over the red flags when pain rises (None when it does not)."""
+    if not pain_rising(scores):
+        return None
+    return f"Your pain is {scores[-1]}/10, higher than before in this flare-up (it started at {scores[0]})"
 
 
 # --- recording when it started -------------------------------------------------------
@@ -446,12 +439,14 @@ class FlareState:
     flare: object | None  # coach.store.FlareUpRecord, None: no flare-up
     sessions: tuple = ()  # coach.store.SessionRecord since LOOKBACK before the read
     pains: tuple[tuple[datetime, int, str], ...] = ()
+    skin_seconds: tuple[tuple[int, tuple[tuple[str, int], ...]], ...] = ()  # per session: cold/heat seconds
 
     def plan(self, routines: Sequence[Routine], now: datetime, tz: tzinfo | None = None) -> Plan | None:
         """What fits at ``now`` (no reading: the plan is pure), or None outside a flare-up."""
         if self.flare is None:
             return None
-        return make_plan(routines, self.flare.started_utc, done_from(self.sessions, routines), now, tz)  # type: ignore[attr-defined]
+        skin = {session: dict(seconds) for session, seconds in self.skin_seconds}
+        return make_plan(routines, self.flare.started_utc, done_from(self.sessions, routines, skin), now, tz)  # type: ignore[attr-defined]
 
     @property
     def pain_now(self) -> int | None:
@@ -467,4 +462,6 @@ def read_flare(store, now: datetime) -> FlareState:  # type: ignore[no-untyped-d
     flare = store.active_flareup()
     if flare is None:
         return NO_FLARE
-    return FlareState(flare, tuple(store.sessions_since(now - LOOKBACK)), tuple(store.flareup_pains(flare.id)))
+    skin = store.skin_seconds_since(now - LOOKBACK)
+    return FlareState(flare, tuple(store.sessions_since(now - LOOKBACK)), tuple(store.flareup_pains(flare.id)),
+                      tuple((session, tuple(sorted(seconds.items()))) for session, seconds in sorted(skin.items())))

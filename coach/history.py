@@ -49,6 +49,8 @@ READS = frozenset({
     "get_meta", "active_flareup", "sessions_since", "flareup_pains", "resumable_session",
     "get_session", "recent_sessions", "daily_sessions", "daily_breaks", "routine_totals",
     "practice_streaks", "history_span", "flareups_between", "iter_sessions", "iter_breaks",
+    "step_records", "iter_step_records", "skin_seconds_since",
+    "level_of", "levels", "routine_sessions_after", "iter_level_changes",
 })
 
 _STOP = object()
@@ -350,4 +352,5 @@ def after(first: Future[Any]) -> int:
 WRITES = frozenset({
     "start_session", "update_session", "finish_session", "set_pain_before", "mark_interrupted",
     "mark_resumed", "set_meta", "record_break", "start_flareup", "end_flareup", "add_flareup_pain",
+    "record_steps", "record_level_change",
 })

@@ -112,7 +112,8 @@ class Step:
     advance: Advance = Advance.AUTO
     remind: Reminder | None = None
     duration: int | None = None  # position, timer, rest, therapy
-    hold: int | None = None  # hold (required), exercise (per rep)
+    hold: int | None = None  # hold (required), exercise (per rep); the low end of a hold range
+    hold_max: int | None = None  # the top of a hold range ({min, max}); None: a fixed hold
     reps: Range = Range(1, 1)  # hold, exercise
     sets: int = 1  # exercise
     pace: int = 3  # exercise: seconds to do one rep, besides any hold

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from coach import routines as R
+from coach import routine_format as R
 from coach.model import FORMAT_VERSION, Advance, Category, Modality, Phase, Sides, StepKind
 from coach.pose_schema import figure_schema, poses_schema
 
@@ -24,6 +24,23 @@ def _duration(description: str) -> dict[str, Any]:
         "anyOf": [
             {"type": "integer", "minimum": 0},
             {"type": "string", "pattern": DURATION_PATTERN},
+        ],
+    }
+
+
+def _duration_range(description: str) -> dict[str, Any]:
+    one = _duration("")
+    del one["description"]
+    return {
+        "description": description + " Whole seconds (90) or units: 45s, 2m, 1m30s, 1h.",
+        "anyOf": [
+            *one["anyOf"],
+            {
+                "type": "object",
+                "properties": {"min": one, "max": one},
+                "required": ["min", "max"],
+                "additionalProperties": False,
+            },
         ],
     }
 
@@ -79,7 +96,7 @@ STEP_PROPERTIES: dict[str, dict[str, Any]] = {
         "additionalProperties": False,
     },
     "duration": _duration("How long the step lasts."),
-    "hold": _duration("How long each rep is held."),
+    "hold": _duration_range("How long each rep is held; {min, max} to work up (Coach starts at min)."),
     "reps": _count("Repetitions (per side when alternating); {min, max} to work up.", 1, R.MAX_REPS),
     "sets": {"description": "Sets of reps (default 1).", "type": "integer", "minimum": 1, "maximum": R.MAX_SETS},
     "pace": _duration("Seconds to do one rep, besides any hold (default 3s)."),

@@ -18,11 +18,14 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from coach.fileio import atomic_write, read_regular
+from coach.sitting import Answer
 
 KINDS = ("snooze", "skip", "already", "routine-started", "routine-ended", "pause", "resume")
 ANSWER_TTL = timedelta(minutes=2)
 MAX_BYTES = 4096
 MAX_FILES = 100  # taken per tick; a flood waits for the next
+#: The prompt's answers as they are sent (the kinds `coach break` takes too).
+PROMPT_KINDS = {Answer.SNOOZED: "snooze", Answer.SKIPPED: "skip", Answer.ALREADY: "already"}
 
 
 @dataclass(frozen=True)

@@ -26,9 +26,9 @@ from pathlib import Path
 from coach.durations import format_duration
 from coach.instance import InstanceLock
 from coach.paths import Paths
-from coach.sitanswers import SitAnswer, send_answer, take_answers
+from coach.sitanswers import PROMPT_KINDS, SitAnswer, send_answer, take_answers
 from coach.sitstate import HEARTBEAT, SitSnapshot, read_snapshot, status_line, write_snapshot
-from coach.sitting import BreakEvent, Mode, Presence, SitSettings, SitTimer
+from coach.sitting import Answer, BreakEvent, Mode, Presence, SitSettings, SitTimer
 
 @dataclass(frozen=True)
 class SitView:
@@ -315,8 +315,10 @@ class SitClock:
         """Whether the break prompt was open at the last tick."""
         return self._last_view is not None and self._last_view.prompt_open
 
-    def answer(self, kind: str) -> bool:
-        """snooze, skip or already: applied here when owner, else sent to the owner."""
+    def answer(self, answer: Answer) -> bool:
+        """Snoozed, skipped or already taken: applied here when owner, else
+        sent to the owner. (Taking the break is starting its routine.)"""
+        kind = PROMPT_KINDS[answer]
         if self.timer is None and self._seen is not None and self._seen.mode is Mode.DUE:
             self._answered = self._seen.prompt_since
         return self._send(SitAnswer(kind, self.wall(), self.pid))

@@ -11,8 +11,9 @@ Rules (issue 4; the article "Back Spasms": get up after sitting 20-30 minutes):
 - ``snooze`` puts it off by ``snooze``, at most ``max_snoozes`` times in a row.
 - ``skip`` says no to this one; the next comes ``limit`` later.
 - ``already`` ("I already took a break") counts as a break.
-- A routine completed, or stopped after ``min_routine_break``, counts as a
-  break; while a routine runs, a due prompt waits until it ends.
+- A routine completed (at least 80 % of its timed length really done,
+  :mod:`coach.step_fates`) counts as a break; a partial, skipped-through or
+  stopped one does not. While a routine runs, a due prompt waits until it ends.
 - The machine asleep or suspended (the boot clock, which runs on in suspend,
   moved ``suspend_gap`` or more beyond the monotonic clock, which does not)
   counts as a natural break. The wall clock plays no part: a step of the wall
@@ -75,7 +76,6 @@ class SitSettings:
     nudge_every: int = 60
     missed_after: int = 5 * 60
     suspend_gap: int = 2 * 60
-    min_routine_break: int = 60
     away_after: int = 5 * 60  # 0: idle detection off (a lock still counts)
     away_sources: tuple[str, ...] | None = None  # None: every source found
 
@@ -284,10 +284,11 @@ class SitTimer:
         self._in_routine = True
 
     def routine_ended(self, active_seconds: float, completed: bool) -> BreakEvent | None:
-        """A routine ended; it is a break if completed or long enough."""
+        """A routine ended; it is a break only if completed (``active_seconds``
+        dates the break's start: the bout ended when the routine began)."""
         self._in_routine = False
         mono = self.monotonic()
-        if completed or active_seconds >= self.settings.min_routine_break:
+        if completed:
             event = self._event(Answer.TAKEN, mono - active_seconds, prompted=self._routine_prompted)
             self._restart(mono)
             return event

@@ -12,6 +12,11 @@ modality, not per routine (README, "Safety"):
   the same modality in any routine;
 - at most :data:`MAX_A_DAY` applications of each modality per local day.
 
+What counts as an application is about the skin, not about credit: any
+session that really applied cold (or heat) for :data:`APPLIED_SECONDS` or more
+counts, whatever its outcome (completed, partial, stopped), even though only a
+completed session counts toward a routine's own daily count and gap.
+
 Public guidance (NHS "Back pain"; the ACP 2017 guideline) and the articles
 ("Muscle Spasm in Back - How to Stop It": ice 20 minutes, 3-4 times a day;
 "Back Spasms: 4 Natural Remedies That Work!": 20 minutes between ice
@@ -20,7 +25,7 @@ sessions) set the numbers.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from coach.model import Modality, Routine, Sides, Step, StepKind
 
@@ -32,6 +37,9 @@ SESSION_CAP = 20 * 60
 MIN_OFF_TIME = 20 * 60
 #: Applications of one modality per local day, whichever routines apply them.
 MAX_A_DAY = 4
+
+#: Cold or heat on the skin for this long or more is an application.
+APPLIED_SECONDS = 60
 
 NAMES = {Modality.COLD: "cold", Modality.HEAT: "heat"}
 
@@ -66,3 +74,19 @@ def off_time(routine: Routine) -> int:
     """How long the skin rests after this routine before the next application."""
     asked = routine.frequency.off_time or 0
     return max(asked, MIN_OFF_TIME)
+
+
+def applied(routine: Routine, outcome: str, active_seconds: int,
+            seconds: Mapping[str, int] | None = None) -> frozenset[Modality]:
+    """Which of cold and heat one session really put on the skin.
+
+    ``seconds``: per modality name, the time its steps' records say was spent
+    on them (a session that ended with step records, history v6). Without
+    them (an older or unfinished session) the whole routine's cold and heat
+    count once the session was completed or ran :data:`APPLIED_SECONDS`: the
+    careful guess."""
+    if seconds is not None:
+        return frozenset(m for m in SKIN_MODALITIES if seconds.get(m.value, 0) >= APPLIED_SECONDS)
+    if outcome == "completed" or active_seconds >= APPLIED_SECONDS:
+        return skin_modalities(routine)
+    return frozenset()

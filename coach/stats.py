@@ -119,6 +119,7 @@ class Report:
     heatmap: tuple[tuple[date, int], ...]  # (day, active seconds), Monday-aligned, ends today
     history: tuple[date, date] | None  # first and last dates with anything, None: no history
     flareups: tuple[FlareSpan, ...] = ()  # flare-ups that overlap the range, oldest first
+    levels: tuple[tuple[str, int], ...] = ()  # (routine id, level now) for routines with levels (coach.progression)
 
     def bucket_of(self, day: date) -> int | None:
         """The 1-based x position of the bucket holding ``day`` (None: outside)."""
@@ -168,6 +169,7 @@ def build_report(store: Store, today: date, days: int) -> Report:
         streak_current=current, streak_best=best, heatmap=heatmap,
         history=store.history_span(),
         flareups=_flare_spans(store, first, today),
+        levels=tuple(sorted(store.levels().items())),
     )
 
 
@@ -330,19 +332,22 @@ def summary_lines(report: Report) -> list[str]:
     return lines
 
 
-def routine_rows(report: Report) -> list[tuple[str, str, str, str, str]]:
-    """Rows of the per-routine table: title, sessions, completed, time, pain change."""
+def routine_rows(report: Report) -> list[tuple[str, str, str, str, str, str]]:
+    """Rows of the per-routine table: title, sessions, completed, time, pain
+    change, and the level now (1 is the first; '-' for a routine without levels)."""
+    levels = dict(report.levels)
     rows = []
     for t in report.routines:
         change = "-"
         if t.pain_change_n:
             change = f"{t.pain_change_sum / t.pain_change_n:+.1f}"
+        level = levels.get(t.routine_id)
         rows.append((t.title, str(t.sessions), str(t.completed),
-                     format_duration(t.active_seconds), change))
+                     format_duration(t.active_seconds), change, "-" if level is None else str(level + 1)))
     return rows
 
 
-ROUTINE_COLUMNS = ("Routine", "Sessions", "Completed", "Time", "Pain change")
+ROUTINE_COLUMNS = ("Routine", "Sessions", "Completed", "Time", "Pain change", "Level")
 
 EMPTY_TEXT = (
     "Nothing recorded yet.",

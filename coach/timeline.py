@@ -224,7 +224,8 @@ def describe_step(step: Step) -> str:
     """A short description of how a step is dosed: "5-10 reps x 3 sets, hold 5s"."""
     parts: list[str] = []
     if step.kind is StepKind.HOLD:
-        parts.append(f"hold {format_duration(step.hold or 0)}")
+        top = f"-{format_duration(step.hold_max)}" if step.hold_max else ""
+        parts.append(f"hold {format_duration(step.hold or 0)}{top}")
         if step.reps.high > 1:
             parts.append(f"{step.reps} times")
     elif step.kind is StepKind.EXERCISE:
@@ -233,7 +234,8 @@ def describe_step(step: Step) -> str:
             dose += f" x {step.sets} sets"
         parts.append(dose)
         if step.hold:
-            parts.append(f"hold {format_duration(step.hold)} each")
+            top = f"-{format_duration(step.hold_max)}" if step.hold_max else ""
+            parts.append(f"hold {format_duration(step.hold)}{top} each")
     elif step.kind is StepKind.THERAPY and step.modality is not None:
         parts.append(f"{step.modality.value} {format_duration(step.duration or 0)}")
         if step.max_duration and step.max_duration > (step.duration or 0):

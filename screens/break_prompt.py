@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import Enum
+from typing import Generic, TypeVar
 
 from textual import events
 from textual.app import ComposeResult
@@ -10,21 +12,28 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from coach.durations import format_duration
-from coach.flareup import REMINDER_SNOOZE
+from coach.reminders import REMINDER_SNOOZE, ReminderAnswer
+from coach.sitting import Answer
 from screens.text import join_blocks, literal, section
+from screens.widgets.footer import KeysFooter
 
 # Keys pressed this soon after the prompt appears were meant for the screen
 # below (the person was typing); they are passed down, not taken as answers.
 ARMING_SECONDS = 1.0
 
+AnswerT = TypeVar("AnswerT", bound=Enum)
 
-class ArmedPromptScreen(ModalScreen["str | None"]):
+
+class ArmedPromptScreen(ModalScreen["AnswerT | None"], Generic[AnswerT]):
     """A prompt that appears unasked over whatever is open. Keys in its first
     second go to the screen below (the person was typing); after that, its
-    bindings call ``answer`` and it dismisses with the answer."""
+    bindings call ``answer`` and it dismisses with the answer, a member of
+    ``ANSWERS`` (None: closed by the app)."""
+
+    ANSWERS: type[AnswerT]
 
     def __init__(self, clock: Callable[[], float]) -> None:
         super().__init__()
@@ -43,17 +52,18 @@ class ArmedPromptScreen(ModalScreen["str | None"]):
     def action_answer(self, answer: str) -> None:
         if self.clock() - self._shown_at < ARMING_SECONDS:
             return
-        self.dismiss(answer)
+        self.dismiss(self.ANSWERS(answer))
 
 
-class BreakPromptScreen(ArmedPromptScreen):
-    """Dismisses "take", "snooze", "skip" or "already" (or None if closed by the app)."""
+class BreakPromptScreen(ArmedPromptScreen[Answer]):
+    """Dismisses TAKEN (start the break routine), SNOOZED, SKIPPED or ALREADY."""
 
+    ANSWERS = Answer
     BINDINGS = [
-        Binding("enter", "answer('take')", "Take the break", id="break.take"),
-        Binding("s", "answer('snooze')", "Snooze", id="break.snooze"),
-        Binding("x", "answer('skip')", "Skip", id="break.skip"),
-        Binding("t", "answer('already')", "I already took one", id="break.already"),
+        Binding("enter", f"answer('{Answer.TAKEN.value}')", "Take the break", id="break.take"),
+        Binding("s", f"answer('{Answer.SNOOZED.value}')", "Snooze", id="break.snooze"),
+        Binding("x", f"answer('{Answer.SKIPPED.value}')", "Skip", id="break.skip"),
+        Binding("t", f"answer('{Answer.ALREADY.value}')", "I already took one", id="break.already"),
     ]
 
     def __init__(self, sitting: float, can_snooze: bool, snooze_seconds: int, routine_title: str,
@@ -73,7 +83,7 @@ class BreakPromptScreen(ArmedPromptScreen):
             safety = join_blocks([section("Cautions", self.cautions), section("Stop if", self.stop_if)])
             if safety.plain:
                 yield Static(safety, id="break-cautions")
-        yield Footer()
+        yield KeysFooter()
 
     def _text(self) -> Content:
         lines = [
@@ -96,21 +106,22 @@ class BreakPromptScreen(ArmedPromptScreen):
             self.query_one("#break-text", Static).update(self._text())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "answer" and parameters == ("snooze",):
+        if action == "answer" and parameters == (Answer.SNOOZED.value,):
             return self.can_snooze
         return True
 
 
-class TherapyPromptScreen(ArmedPromptScreen):
+class TherapyPromptScreen(ArmedPromptScreen[ReminderAnswer]):
     """The opt-in reminder: the next timed therapy session is allowed now.
 
-    Dismisses "start", "later" (ask again in a while) or "dismiss". Keys in its
+    Dismisses START, LATER (ask again in a while) or DISMISS. Keys in its
     first second go to the screen below, as with the break prompt."""
 
+    ANSWERS = ReminderAnswer
     BINDINGS = [
-        Binding("enter", "answer('start')", "Start it", id="therapy.start"),
-        Binding("l", "answer('later')", "Later", id="therapy.later"),
-        Binding("x", "answer('dismiss')", "No more reminders", id="therapy.dismiss"),
+        Binding("enter", f"answer('{ReminderAnswer.START.value}')", "Start it", id="therapy.start"),
+        Binding("l", f"answer('{ReminderAnswer.LATER.value}')", "Later", id="therapy.later"),
+        Binding("x", f"answer('{ReminderAnswer.DISMISS.value}')", "No more reminders", id="therapy.dismiss"),
     ]
 
     def __init__(self, routine_title: str, clock: Callable[[], float]) -> None:
@@ -127,4 +138,4 @@ class TherapyPromptScreen(ArmedPromptScreen):
                 Content(f"l: later (ask again in {format_duration(int(REMINDER_SNOOZE.total_seconds()))})"),
                 Content("x: no more reminders this time"),
             ]), id="therapy-text")
-        yield Footer()
+        yield KeysFooter()

@@ -7,17 +7,17 @@ writing itself live in :mod:`coach.authoring`; this screen shows them.
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.timer import Timer
-from textual.widgets import Button, Footer, Header, OptionList, Static, TextArea
+from textual.widgets import Button, Header, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from coach.authoring import EditTarget
@@ -27,20 +27,20 @@ from coach.model import Routine
 from coach.plan_text import render_plan
 from coach.routines import Problem
 from coach.timeline import build_timeline
+from screens.base import CoachScreen
 from screens.confirm import ConfirmScreen
+from screens.messages import RoutineSaved
 from screens.text import literal
 from screens.widgets.code_area import CodeArea
 from screens.widgets.figure import FigurePanel
 from screens.widgets.sit_line import SitLine
-
-if TYPE_CHECKING:
-    from screens.app import CoachApp
+from screens.widgets.footer import KeysFooter
 
 #: Seconds of quiet typing before the text is checked again.
 CHECK_DELAY = 0.3
 
 
-class EditorScreen(Screen[None]):
+class EditorScreen(CoachScreen[None]):
     """A routine's YAML, its problems as you type, and the plan it gives."""
 
     AUTO_FOCUS = "#yaml"
@@ -61,9 +61,6 @@ class EditorScreen(Screen[None]):
         self._plan_shown = False
         self._routine: Routine | None = None  # the last text without problems, for the figure
 
-    @property
-    def coach(self) -> CoachApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -77,7 +74,7 @@ class EditorScreen(Screen[None]):
                 with VerticalScroll(id="preview"):
                     yield Static(id="preview-text")
         yield SitLine()
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.sub_title = self.target.path.name
@@ -233,7 +230,7 @@ class EditorScreen(Screen[None]):
                         title="Saved", severity="warning", markup=False, timeout=8)
         else:
             self.notify(f"Saved to {self.shown_path}.", title="Saved", markup=False, timeout=4)
-        self.coach.check_routine_folder()  # home shows it now, not at the next poll
+        self.post_message(RoutineSaved())  # home shows it now, not at the next poll
         return True
 
     @work(exclusive=True, group="editor-leave")
@@ -247,7 +244,7 @@ class EditorScreen(Screen[None]):
         if not self.modified:
             return True
         answer = await self.app.push_screen_wait(UnsavedScreen())
-        if answer == "keep" or (answer == "save" and not await self.save()):
+        if answer is Unsaved.KEEP or (answer is Unsaved.SAVE and not await self.save()):
             return False
         return True
 
@@ -267,13 +264,21 @@ class EditorScreen(Screen[None]):
         return path
 
 
-class UnsavedScreen(ModalScreen[str]):
+class Unsaved(Enum):
+    """What to do with unsaved changes on the way out."""
+
+    SAVE = "save"
+    DISCARD = "discard"
+    KEEP = "keep"  # keep editing: do not leave
+
+
+class UnsavedScreen(ModalScreen[Unsaved]):
     """Leaving with unsaved changes: save, throw them away, or keep editing."""
 
     BINDINGS = [
-        Binding("s", "answer('save')", "Save and leave"),
-        Binding("d", "answer('discard')", "Discard changes"),
-        Binding("escape", "answer('keep')", "Keep editing"),
+        Binding("s", f"answer('{Unsaved.SAVE.value}')", "Save and leave", id="unsaved.save"),
+        Binding("d", f"answer('{Unsaved.DISCARD.value}')", "Discard changes", id="unsaved.discard"),
+        Binding("escape", f"answer('{Unsaved.KEEP.value}')", "Keep editing", id="unsaved.keep"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -284,13 +289,13 @@ class UnsavedScreen(ModalScreen[str]):
                 yield Button("Save and leave", id="save", variant="primary", compact=True)
                 yield Button("Discard changes", id="discard", variant="error", compact=True)
                 yield Button("Keep editing", id="keep", compact=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id or "keep")
+        self.action_answer(event.button.id or Unsaved.KEEP.value)
 
     def action_answer(self, answer: str) -> None:
-        self.dismiss(answer)
+        self.dismiss(Unsaved(answer))
 
 
 class ChangedOnDiskScreen(ConfirmScreen):

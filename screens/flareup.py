@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
+from enum import Enum
 
 from textual import on
 from textual.app import ComposeResult
@@ -15,11 +16,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Select, Static
+from textual.widgets import Button, Input, Select, Static
 
 from coach.flareup import MAX_DAYS_BACK, local, parse_start
 from coach.safety import in_brief
 from screens.pain_check import CHOOSE_FIRST, PainScale
+from screens.widgets.footer import KeysFooter
 
 #: The red flags in brief (coach.safety): when a flare-up is not a home treatment.
 GET_HELP = "Not a home treatment if any of these came with it.\n" + "\n".join(in_brief())
@@ -27,8 +29,23 @@ GET_HELP = "Not a home treatment if any of these came with it.\n" + "\n".join(in
 
 @dataclass(frozen=True)
 class FlareUpAnswer:
+    """A flare-up recorded: when it started, and how bad it is."""
+
     started: datetime
     pain: int
+
+
+class Update(Enum):
+    """What was said about a flare-up under way."""
+
+    PAIN = "pain"  # a pain score now
+    SETTLED = "settled"
+
+
+@dataclass(frozen=True)
+class FlareUpdate:
+    what: Update
+    pain: int | None = None  # with PAIN
 
 
 class FocusablePainScale(PainScale, can_focus=True):
@@ -77,7 +94,7 @@ class FlareUpScreen(ModalScreen["FlareUpAnswer | None"]):
             with Horizontal(classes="buttons"):
                 yield Button("Save", id="save", variant="primary", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#flareup-pain", FocusablePainScale).value = None  # the person picks it
@@ -107,10 +124,10 @@ class FlareUpScreen(ModalScreen["FlareUpAnswer | None"]):
         self.dismiss(None)
 
 
-class FlareUpUpdateScreen(ModalScreen["tuple[str, int | None] | None"]):
+class FlareUpUpdateScreen(ModalScreen["FlareUpdate | None"]):
     """During a flare-up: a pain score now, or 'it has settled'.
 
-    Dismisses ("pain", score), ("settled", None) or None (back)."""
+    Dismisses a :class:`FlareUpdate`, or None (back)."""
 
     BINDINGS = [
         Binding("enter", "pain", "Save pain score", id="flareup.pain"),
@@ -134,7 +151,7 @@ class FlareUpUpdateScreen(ModalScreen["tuple[str, int | None] | None"]):
                 yield Button("Save pain score", id="pain", variant="primary", compact=True)
                 yield Button("It has settled", id="settled", variant="success", compact=True)
                 yield Button("Back", id="back", compact=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one(PainScale).value = self.last_pain  # None: nothing chosen yet
@@ -147,10 +164,10 @@ class FlareUpUpdateScreen(ModalScreen["tuple[str, int | None] | None"]):
         if value is None:
             self.notify(CHOOSE_FIRST, title="Pain", severity="warning", markup=False)
             return
-        self.dismiss(("pain", value))
+        self.dismiss(FlareUpdate(Update.PAIN, value))
 
     def action_settled(self) -> None:
-        self.dismiss(("settled", None))
+        self.dismiss(FlareUpdate(Update.SETTLED))
 
     def action_back(self) -> None:
         self.dismiss(None)

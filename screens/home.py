@@ -3,29 +3,28 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets import Header, Input, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from coach.durations import format_duration
 from coach.flareup import Plan, rest_note
+from coach.progression import at_level, describe_level, level_line
 from coach.timing_text import timing_lines
 from coach.library import LibraryEntry
 from coach.model import Category
 from coach.timeline import build_timeline
+from screens.base import CoachScreen
+from screens.messages import StartDeskBreak, StartRoutine
 from screens.widgets.now_panel import fit_text, now_panel
+from screens.widgets.footer import KeysFooter
 from screens.widgets.sit_line import SitLine
 from screens.text import join_blocks, literal, section
-
-if TYPE_CHECKING:
-    from screens.app import CoachApp
 
 CATEGORY_TITLES = {
     Category.DESK_BREAK: "Desk breaks",
@@ -52,7 +51,7 @@ def _matches(entry: LibraryEntry, query: str) -> bool:
     return all(word in " ".join(haystack).lower() for word in query.lower().split())
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(CoachScreen[None]):
     """Pick a routine and start it."""
 
     AUTO_FOCUS = "#routines"  # arrows move through routines; "/" goes to the filter
@@ -71,9 +70,6 @@ class HomeScreen(Screen[None]):
         Binding("escape", "clear_filter", "Clear filter", id="home.clear_filter", show=False),
     ]
 
-    @property
-    def coach(self) -> CoachApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -86,7 +82,7 @@ class HomeScreen(Screen[None]):
                 with VerticalScroll(id="detail"):
                     yield Static(id="detail-text")
         yield SitLine()
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Routines"
@@ -96,11 +92,29 @@ class HomeScreen(Screen[None]):
         self.show_now()
         self.fill_list("")
         self.coach.read_flareup()
+        self.coach.read_levels()
         self.set_interval(NOW_REFRESH_SECONDS, self.flareup_changed)
+        coach = self.coach
+        coach.library_changed.subscribe(self, lambda _library: self.routines_changed())
+        coach.history_changed.subscribe(self, self._history_changed)
+        coach.flareup_read.subscribe(self, lambda _state: self.show_flareup())
+
+    def on_unmount(self) -> None:
+        # A signal's subscriber list holds the screen through its callbacks: let go.
+        coach = self.coach
+        for signal in (coach.library_changed, coach.history_changed, coach.flareup_read):
+            signal.unsubscribe(self)
 
     def on_screen_resume(self) -> None:
         if self.is_mounted:
             self.flareup_changed()  # a routine was done, or a flare-up recorded
+            self.coach.read_levels()  # a level may have changed with it
+
+    def levels_changed(self) -> None:
+        """The levels were read again: show the highlighted routine's."""
+        option = self.query_one("#routines", OptionList).highlighted_option
+        if option is not None:
+            self.show_detail(option.id)
 
     # --- the list -------------------------------------------------------------------
 
@@ -127,6 +141,10 @@ class HomeScreen(Screen[None]):
             return
         first = next((i for i, o in enumerate(options) if not o.disabled), None)
         option_list.highlighted = first
+
+    def _history_changed(self, _: None) -> None:
+        if self.app.screen is self:  # otherwise it reads again when it comes back into view
+            self.flareup_changed()
 
     def flareup_changed(self) -> None:
         """Read the flare-up again (off the screen's thread); what is shown
@@ -211,14 +229,18 @@ class HomeScreen(Screen[None]):
         if entry is None or entry.routine is None:
             return
         routine = entry.routine
-        timeline = build_timeline(routine)
+        level = self.coach.levels.get(routine.id, 0)
+        timeline = build_timeline(at_level(routine, level))  # as it plays at your level
         origin = f"Your routine ({entry.path}), replacing the built-in one." if entry.replaces_builtin else (
             f"Your routine ({entry.path})." if entry.origin == "user" else "Built-in routine.")
         facts = f"{CATEGORY_TITLES[routine.category]} - {format_duration(timeline.total)} timed, {timeline.step_count} steps"
         advice = self.plan.of(routine.id) if self.plan is not None else None
+        level_text = describe_level(routine, level)
         detail.update(join_blocks([
             literal(routine.title, "bold"),
             Content.styled(facts, "$text-muted"),
+            Content.assemble(Content.styled("Your level: ", "bold"), level_text[:1].upper() + level_text[1:],
+                             f" ({level_line(routine, level)})") if level_text else Content(""),
             Content.assemble(Content.styled("In this flare-up: ", "bold"), fit_text(advice),
                              Content(f"; {rest_note(advice)}" if rest_note(advice) else "")) if advice else Content(""),
             literal(routine.summary),
@@ -264,12 +286,12 @@ class HomeScreen(Screen[None]):
         if option_id is None or option_id.startswith(BROKEN_PREFIX):
             self.notify("This routine file has problems; they are listed on the right. Press e to fix them.", severity="warning")
             return
-        self.coach.start_routine(option_id)
+        self.post_message(StartRoutine(option_id))
 
     def action_desk_break(self) -> None:
         """The configured break routine (sitting.break_routine), as the prompt
         and the palette start it."""
-        self.coach.start_routine(self.coach.services.sit.settings.break_routine)
+        self.post_message(StartDeskBreak())
 
     def action_edit(self) -> None:
         option_list = self.query_one("#routines", OptionList)

@@ -8,10 +8,11 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from coach.model import Routine
 from screens.text import literal
+from screens.widgets.footer import KeysFooter
 
 WORDS = {0: "no pain", 2: "mild", 5: "moderate", 7: "severe", 10: "worst imaginable"}
 
@@ -68,7 +69,7 @@ class PainCheckScreen(ModalScreen["int | None"]):
             yield Static(literal(self.routine.title, "bold"), classes="dialog-title")
             yield Static(Content(f"{question}\n0 is no pain, 10 the worst imaginable. Arrows or 0-9, then enter."))
             yield PainScale(id="scale")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one(PainScale).value = self.start

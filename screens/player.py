@@ -4,37 +4,36 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.screen import Screen
 from textual.timer import Timer
 from textual import events
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from coach.durations import format_clock, format_duration
 from coach.engine import Player, PlayerState, Status, steps_done
 from coach.figure_motion import figure_caption, next_frame_in, step_poses
 from coach.model import Routine
 from coach.player_text import adjust_refused, beat_text, phase_counts, spoken
+from coach.progression import at_level
 from coach.recorder import SessionRecorder
+from coach.step_fates import StepRecord
 from coach.safety import PAIN_STOP_REASONS
 from coach.store import SessionRecord
 from coach.timeline import PhaseKind, build_timeline
 from coach.voice import find_voice_command, speak
+from screens.base import CoachScreen
 from screens.widgets.sit_line import SitLine
 from screens.text import bullets, literal
 from screens.widgets.countdown import Countdown
 from screens.widgets.figure import FigurePanel, PlainFigurePanel
 from screens.widgets.layout import PlainColumn, PlainRow, PlainScroll
 from screens.widgets.progress import RoutineProgress
-
-if TYPE_CHECKING:
-    from screens.app import CoachApp
+from screens.widgets.footer import KeysFooter
 
 #: Below this terminal size the figure is left out and its description is
 #: shown as a line of text instead (the countdown and instructions need the room).
@@ -61,9 +60,14 @@ class PlayerResult:
     pain_after: int | None = None
     stop_reason: str | None = None
     quit: bool = False  # stopped on the way out of the app (ctrl+q, ctrl+c): no finish screen
+    outcome: str = "completed"  # completed, partial or stopped (coach.step_fates)
+    done_percent: int = 100  # the share of the timed length really done
+    skipped: tuple[StepRecord, ...] = ()  # the steps skipped, in order
+    level: int | None = None  # the level played at (coach.progression), for a routine with ranges
+    level_change: tuple[int, int, str] | None = None  # (from, to, reason) when it stepped back
 
 
-class PlayerScreen(Screen[PlayerResult]):
+class PlayerScreen(CoachScreen[PlayerResult]):
     """Plays one routine. The engine does the timing; this only shows it."""
 
     BLANK = True  # the screen draws no border or content of its own (see screens.widgets.layout)
@@ -81,11 +85,14 @@ class PlayerScreen(Screen[PlayerResult]):
         Binding("ctrl+c", "stop", "Stop", id="player.stop_ctrl_c", show=False),
     ]
 
-    def __init__(self, routine: Routine, pain_before: int | None = None, resume: SessionRecord | None = None) -> None:
+    def __init__(self, routine: Routine, pain_before: int | None = None, resume: SessionRecord | None = None,
+                 resume_steps: tuple[StepRecord, ...] = (), level: int | None = None) -> None:
         super().__init__()
         self.routine = routine
+        self.level = level  # played at this level (coach.progression); None: no ranges
         self.pain_before = resume.pain_before if resume is not None else pain_before
         self.resume_record = resume
+        self.resume_steps = resume_steps  # the resumed session's step records so far
         self._timer: Timer | None = None
         self._frame_timer: Timer | None = None  # a figure frame between countdown changes
         self._shown_index = -1
@@ -95,10 +102,6 @@ class PlayerScreen(Screen[PlayerResult]):
         self.quit_after = False  # the app asked to quit: end the app once the stop is recorded
         self._shown_text: dict[str, tuple[object, ...]] = {}
         self._adjustable = False  # whether the +/- keys are in the footer
-
-    @property
-    def coach(self) -> CoachApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -121,7 +124,7 @@ class PlayerScreen(Screen[PlayerResult]):
             yield RoutineProgress(id="routine-progress")
             yield Static(id="up-next")
         yield SitLine()
-        yield Footer()
+        yield KeysFooter()
 
     def _figures_move(self) -> bool:
         """Figures move unless the config says still (or off) or Textual's animations are off."""
@@ -138,9 +141,11 @@ class PlayerScreen(Screen[PlayerResult]):
         services = self.coach.services
         config = services.config.config
         self.set_class(not self._figure_room(self.app.size.width, self.app.size.height), "no-figure")
-        self.timeline = build_timeline(self.routine, first_side=config.first_side)
+        played = at_level(self.routine, self.level) if self.level is not None else self.routine
+        self.timeline = build_timeline(played, first_side=config.first_side)
         self.player = Player(self.timeline, clock=services.monotonic)
-        self.recorder = SessionRecorder(services.store, self.routine, self.timeline)
+        self.recorder = SessionRecorder(services.store, self.routine, self.timeline, earlier=self.resume_steps,
+                                        level=self.level)
         self.voice = find_voice_command(config.voice_command) if config.voice else None
         # Looked up once: the player updates them every second.
         self._lines = {widget.id: widget for widget in self.query(Static) if widget.id}
@@ -294,10 +299,12 @@ class PlayerScreen(Screen[PlayerResult]):
         self.refresh_state()
 
     def action_next_step(self) -> None:
+        self.recorder.before_command(self.player.state())  # the time up to the key was played; the jump was not
         self.player.next()
         self.refresh_state()
 
     def action_previous_step(self) -> None:
+        self.recorder.before_command(self.player.state())
         self.player.back()
         self._shown_index = -2  # show the step again even if the index is the same
         self.refresh_state()
@@ -354,7 +361,8 @@ class PlayerScreen(Screen[PlayerResult]):
     def finish(self) -> None:
         if not self._ending:
             self._ending = True
-            self._cue("Well done. That is the end of the routine.")
+            mostly = self.recorder.outcome_now(self.player.state()) == "completed"
+            self._cue("Well done. That is the end of the routine." if mostly else "That is the end of the routine.")
             self.finish_flow()
 
     @work(exclusive=True, group="player-end")
@@ -368,9 +376,9 @@ class PlayerScreen(Screen[PlayerResult]):
         if self.routine.pain_check.after:
             start = self.pain_before if self.pain_before is not None else self.app.flareup_pain_now()
             pain_after = await self.app.push_screen_wait(PainCheckScreen(self.routine, before=False, start=start))
-        self.recorder.finish(state, pain_after=pain_after, stop_reason=stop_reason)
+        end = self.recorder.finish(state, pain_after=pain_after, stop_reason=stop_reason, pain_before=self.pain_before)
         self.dismiss(PlayerResult(
-            completed=state.status is Status.FINISHED,
+            completed=end.outcome == "completed",
             steps_done=steps_done(self.timeline, state.index),
             steps_total=self.timeline.step_count,
             active_seconds=state.active_seconds,
@@ -378,6 +386,11 @@ class PlayerScreen(Screen[PlayerResult]):
             pain_after=pain_after,
             stop_reason=stop_reason,
             quit=self.quit_after and stop_reason is not None,
+            outcome=end.outcome,
+            done_percent=end.done_percent,
+            skipped=end.skipped,
+            level=self.level,
+            level_change=end.level_change,
         ))
 
     def on_unmount(self) -> None:

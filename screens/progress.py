@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import asyncio
 from datetime import date
-from functools import partial
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -23,9 +21,8 @@ from textual.color import Color
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.screen import Screen
 from textual.theme import Theme
-from textual.widgets import DataTable, Footer, Header, Static, Tab, Tabs
+from textual.widgets import DataTable, Header, Static, Tab, Tabs
 from textual_plotext import PlotextPlot
 
 from coach.charts import CHARTS, Palette
@@ -33,11 +30,10 @@ from coach.stats import EMPTY_TEXT, RANGES, ROUTINE_COLUMNS, Report, build_repor
 from coach.history import History, ReadStopped
 from coach.sanitize import printable
 from coach.store import StoreError
+from screens.base import CoachScreen
 from screens.widgets.heatmap import Heatmap
 from screens.widgets.sit_line import SitLine
-
-if TYPE_CHECKING:
-    from screens.app import CoachApp
+from screens.widgets.footer import KeysFooter
 
 DEFAULT_DAYS = 30
 #: At this width or more, charts sit two to a row.
@@ -63,7 +59,7 @@ def theme_palette(variables: dict[str, str]) -> Palette:
     )
 
 
-class ProgressScreen(Screen[None]):
+class ProgressScreen(CoachScreen[None]):
     """Charts and figures for one range; 1-4 or the tabs switch it."""
 
     class ReportRead(Message):
@@ -97,9 +93,6 @@ class ProgressScreen(Screen[None]):
         self._note_timer = None
         self._reading: int | None = None  # the range being read, until its figures land
 
-    @property
-    def coach(self) -> CoachApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         self.set_class(True, "empty")  # until the figures land
@@ -117,7 +110,7 @@ class ProgressScreen(Screen[None]):
             yield Static(Content.styled("Routines in this range", "bold"), id="routines-title")
             yield DataTable(id="routine-totals", cursor_type="row", zebra_stripes=True, show_cursor=False)
         yield SitLine()
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Progress"

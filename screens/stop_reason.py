@@ -8,10 +8,11 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from coach.safety import STOP_REASONS
+from screens.widgets.footer import KeysFooter
 
 
 class StopReasonScreen(ModalScreen["str | None"]):
@@ -24,7 +25,7 @@ class StopReasonScreen(ModalScreen["str | None"]):
             yield Static(Content.styled("Stop the routine: why?", "bold"), classes="dialog-title")
             yield OptionList(*[Option(Content(label), id=key) for key, label in STOP_REASONS], id="reasons")
             yield Static(Content.styled("escape: carry on with the routine", "$text-muted"))
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one(OptionList).highlighted = len(STOP_REASONS) - 1

@@ -33,6 +33,8 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from fakeclocks import WallClock
+
 from coach.store import open_store
 
 TZ = ZoneInfo("Europe/London")
@@ -44,12 +46,8 @@ def at(y: int, m: int, d: int, hh: int, mm: int, fold: int = 0) -> datetime:
     return datetime(y, m, d, hh, mm, tzinfo=TZ, fold=fold)
 
 
-class _Clock:
-    def __init__(self) -> None:
-        self.now = NOW
-
-    def __call__(self) -> datetime:
-        return self.now
+def _Clock() -> WallClock:  # noqa: N802
+    return WallClock(NOW)
 
 
 def fill(path: Path) -> None:

@@ -7,8 +7,10 @@ Measures three things and prints each as a ratio coach / bare:
    Bare: a tiny Textual app (a Static "bare ready" and a clock label updated by
    ``set_interval(1, ...)``), run with this interpreter. Coach: ``coach`` (home
    screen; the red-flag screen is skipped by confirming it in a temporary
-   COACH_HOME beforehand), until "Desk breaks" is on screen. One untimed
-   warm-up of each, then 5 timed runs of each, interleaved; the median counts.
+   COACH_HOME beforehand), until the whole home screen is: the routine list
+   ("Desk breaks"), the sit line ("sitting ") and the footer ("palette"). One
+   untimed warm-up of each, then 5 timed runs of each, interleaved; the median
+   counts. Target 1.3x (issue 17).
 2. CPU while idle-ticking (issue 3): ``coach run bench-timer`` (a user routine with one
    10-minute timer step), Enter to pass the cautions screen, 3 s to settle,
    then process CPU time (utime + stime from /proc/PID/stat) over N seconds, as
@@ -16,11 +18,14 @@ Measures three things and prints each as a ratio coach / bare:
    seconds, concurrently (both processes run at once; the pty output of both is
    read all the time so neither blocks on a full buffer).
    And (issue 4) Coach idling on its home screen with the sit timer running,
-   measured in the same window as a third process.
+   measured in the same window as a third process; and (issue 17) Coach with
+   a dialog open over home (the red flags of first use, in a COACH_HOME of its
+   own), a fourth.
 3. Resident memory: VmRSS from /proc/PID/status of both at the end of the CPU
    window.
 
-Target for each (DESIGN.md, issue targets): coach <= 1.5 x bare.
+Target for each (DESIGN.md, issue targets): coach <= 1.5 x bare (the first
+frame: 1.3 x).
 Exit status 0 when every target is met, 1 otherwise (or on an error, which is
 printed as one line). Linux only (/proc, pty). Not collected by pytest.
 
@@ -48,6 +53,8 @@ import pyte
 
 COLUMNS, LINES = 100, 30
 TARGET_RATIO = 1.5
+#: The whole home screen (list, sit line, footer) against the bare app's first frame (issue 17).
+FIRST_FRAME_RATIO = 1.3
 SETTLE_SECONDS = 3.0
 START_TIMEOUT = 30.0
 
@@ -92,7 +99,10 @@ steps:
 """
 
 BARE_READY = "bare ready"
-COACH_HOME_READY = "Desk breaks"
+#: Home is complete when the list, the sit line and the footer are all on screen.
+COACH_HOME_READY = ("Desk breaks", "sitting ", "palette")
+#: The red-flag dialog of first use, over home (its sit line ticking behind it).
+COACH_DIALOG_READY = "None apply"
 # The cautions screen's own footer key: the routine's title is in the home list behind it
 # too, so waiting for the title could send Enter to home before the screen is up.
 COACH_CAUTIONS_READY = "esc Back"
@@ -157,8 +167,10 @@ class Term:
     def text(self) -> str:
         return "\n".join(self.screen.display)
 
-    def wait_for(self, needle: str, timeout: float | None = None) -> float:
-        """Read until ``needle`` is on screen; returns perf_counter() at that moment."""
+    def wait_for(self, needle: str | tuple[str, ...], timeout: float | None = None) -> float:
+        """Read until ``needle`` (or every one of several) is on screen;
+        returns perf_counter() at that moment."""
+        needles = (needle,) if isinstance(needle, str) else needle
         timeout = START_TIMEOUT if timeout is None else timeout
         deadline = time.perf_counter() + timeout
         while True:
@@ -168,7 +180,8 @@ class Term:
                 raise BenchError(f"{self.name}: {needle!r} did not appear within {timeout:.0f} s; screen: {shown!r}")
             ready, _, _ = select.select([self.master], [], [], min(left, 0.2))
             if ready and self.drain():
-                if needle in self.text():
+                shown = self.text()
+                if all(n in shown for n in needles):
                     return time.perf_counter()
             if self.process.poll() is not None:
                 self.drain()
@@ -274,7 +287,7 @@ def prepare_home(home: Path, coach: str, env: dict[str, str]) -> None:
 # --- the measurements ---------------------------------------------------------------------
 
 
-def first_frame(name: str, args: list[str], env: dict[str, str], needle: str) -> float:
+def first_frame(name: str, args: list[str], env: dict[str, str], needle: str | tuple[str, ...]) -> float:
     """Seconds from spawn to ``needle`` on screen."""
     term = Term(name, args, env)
     try:
@@ -295,7 +308,7 @@ def measure_first_frames(bare: list[str], coach: list[str], env: dict[str, str],
 
 
 def measure_idle(bare: list[str], coach: list[str], env: dict[str, str], seconds: float,
-                 home: list[str]) -> dict[str, dict[str, float]]:
+                 home: list[str], dialog_env: dict[str, str]) -> dict[str, dict[str, float]]:
     """CPU percent of one core and VmRSS of each, in the same window."""
     terms: list[Term] = []
     try:
@@ -305,7 +318,10 @@ def measure_idle(bare: list[str], coach: list[str], env: dict[str, str], seconds
         terms.append(coach_term)
         home_term = Term("coach home", home, env)
         terms.append(home_term)
-        home_term.wait_for("Desk breaks")
+        dialog_term = Term("coach dialog", home, dialog_env)
+        terms.append(dialog_term)
+        home_term.wait_for(COACH_HOME_READY)
+        dialog_term.wait_for(COACH_DIALOG_READY)
         bare_term.wait_for(BARE_READY)
         coach_term.wait_for(COACH_CAUTIONS_READY)
         coach_term.send("\r")  # the cautions screen: start
@@ -338,12 +354,12 @@ def measure_idle(bare: list[str], coach: list[str], env: dict[str, str], seconds
 # --- the report ---------------------------------------------------------------------------
 
 
-def row(metric: str, bare: float, coach: float, unit: str) -> tuple[bool, str]:
+def row(metric: str, bare: float, coach: float, unit: str, target: float = TARGET_RATIO) -> tuple[bool, str]:
     ratio = coach / bare if bare > 0 else float("inf")
-    ok = ratio <= TARGET_RATIO
+    ok = ratio <= target
     fmt = "{:.2f}" if unit == "%" else "{:.0f}" if unit == "ms" else "{:.1f}"
     cells = (metric, fmt.format(bare) + " " + unit, fmt.format(coach) + " " + unit,
-             f"{ratio:.2f}x", f"<= {TARGET_RATIO:.1f}x", "PASS" if ok else "OVER")
+             f"{ratio:.2f}x", f"<= {target:.1f}x", "PASS" if ok else "OVER")
     return ok, "{:<26} {:>11} {:>11} {:>7} {:>8}  {}".format(*cells)
 
 
@@ -375,7 +391,10 @@ def main(argv: list[str] | None = None) -> int:
             bare_ff, coach_ff = measure_first_frames(bare_cmd, [coach], env, args.runs)
             print("first frame, ms (bare):  " + " ".join(f"{t * 1000:.0f}" for t in bare_ff))
             print("first frame, ms (coach): " + " ".join(f"{t * 1000:.0f}" for t in coach_ff))
-            idle = measure_idle(bare_cmd, [coach, "run", BENCH_ROUTINE_ID], env, args.seconds, [coach])
+            dialog_home = tmp_path / "first-use"  # red flags not confirmed yet: the dialog stays up
+            dialog_home.mkdir()
+            idle = measure_idle(bare_cmd, [coach, "run", BENCH_ROUTINE_ID], env, args.seconds, [coach],
+                                app_env(dialog_home))
     except BenchError as err:
         print(f"bench_app: error: {err}", file=sys.stderr)
         return 1
@@ -383,16 +402,18 @@ def main(argv: list[str] | None = None) -> int:
         print("bench_app: interrupted", file=sys.stderr)
         return 1
 
-    b, c, h = idle["bare app"], idle["coach run"], idle["coach home"]
+    b, c, h, d = idle["bare app"], idle["coach run"], idle["coach home"], idle["coach dialog"]
     print(f"CPU ticks in the window (1 tick = {1000 / os.sysconf('SC_CLK_TCK'):.0f} ms): "
-          f"bare {b['ticks']}, coach run {c['ticks']}, coach home {h['ticks']}")
+          f"bare {b['ticks']}, coach run {c['ticks']}, coach home {h['ticks']}, coach dialog {d['ticks']}")
     print(f"pty output during the window: bare {b['bytes_per_s']:.0f} B/s, coach {c['bytes_per_s']:.0f} B/s")
     print()
     print("{:<26} {:>11} {:>11} {:>7} {:>8}  {}".format("metric", "bare", "coach", "ratio", "target", "result"))
     results = [
-        row("first frame (median)", statistics.median(bare_ff) * 1000, statistics.median(coach_ff) * 1000, "ms"),
+        row("first frame (median)", statistics.median(bare_ff) * 1000, statistics.median(coach_ff) * 1000, "ms",
+            FIRST_FRAME_RATIO),
         row("CPU while counting down", b["cpu_percent"], c["cpu_percent"], "%"),
         row("CPU idle on home (sit timer)", b["cpu_percent"], h["cpu_percent"], "%"),
+        row("CPU idle, a dialog open", b["cpu_percent"], d["cpu_percent"], "%"),
         row("resident memory (VmRSS)", b["rss_mib"], c["rss_mib"], "MiB"),
     ]
     for _, line in results:

@@ -4,20 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from fakeclocks import MonotonicClock
+
 SIZE = (100, 32)
 
 
-class FakeClock:
-    """A monotonic clock the test moves by hand."""
+class FakeClock(MonotonicClock):
+    """The app's monotonic clock, moved by hand."""
 
     def __init__(self) -> None:
-        self.now = 5000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
+        super().__init__(5000.0)
 
 
 def fixed_wall() -> datetime:

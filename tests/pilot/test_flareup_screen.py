@@ -12,7 +12,8 @@ from textual.widgets import Input, OptionList, Select, Static
 from coach.paths import resolve_paths
 from coach.safety import RED_FLAGS_CONFIRMED_KEY
 from coach.store import open_store
-from screens.app import THERAPY_REMINDER_KEY, make_app
+from coach.reminders import THERAPY_REMINDER_KEY
+from screens.app import make_app
 from screens.break_prompt import TherapyPromptScreen
 from screens.before_start import BeforeStartScreen
 from screens.finish import FinishScreen

@@ -93,6 +93,7 @@ async def test_closed_editors_let_go_of_their_syntax_trees(build) -> None:
             await pilot.press("escape")
             await pilot.pause()
             assert isinstance(app.screen, HomeScreen)
+        await pilot.pause(0.1)  # the closed editor's timers (the cursor's blink) end their tasks
         app.release_closed_widgets()
         await pilot.pause()
         assert detached_widgets() == []

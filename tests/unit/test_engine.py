@@ -6,20 +6,14 @@ import textwrap
 
 import pytest
 
+from fakeclocks import MonotonicClock
+
 from coach.engine import Beat, Player, Status, steps_done
 from coach.routines import parse_routine
 from coach.timeline import PhaseKind, build_timeline
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
+FakeClock = MonotonicClock
 
 
 def player_for(steps: str, first_side: str = "left") -> tuple[Player, FakeClock]:

@@ -97,7 +97,7 @@ def test_json_round_trip_every_record_once_with_its_values(history: Path) -> Non
     assert sorted(s["id"] for s in data["sessions"]) == sorted(sessions)
     assert sorted(b["id"] for b in data["breaks"]) == sorted(breaks)
     for s in data["sessions"]:
-        assert tuple(s) == SESSION_FIELDS
+        assert tuple(s) == (*SESSION_FIELDS, "steps") and s["steps"] == []  # the fixture predates step records
         check_session(s, sessions[s["id"]], text=False)
     for b in data["breaks"]:
         assert tuple(b) == BREAK_FIELDS
@@ -272,3 +272,85 @@ def test_flare_ups_and_their_pain_scores_are_exported(tmp_path: Path) -> None:
     data = json.loads(data_out.getvalue())
     assert [tuple(f)[:len(FLAREUP_FIELDS)] for f in data["flareups"]] == [FLAREUP_FIELDS] * 2
     assert [[p["pain"] for p in f["pain"]] for f in data["flareups"]] == [[7, 5], [6]]
+
+
+def test_step_records_follow_their_session_in_csv_and_sit_inside_it_in_json(tmp_path: Path) -> None:
+    """Issue 15 part 7: every step's fate is in the export, in both formats."""
+    from coach.export import STEP_FIELDS
+    from coach.step_fates import StepRecord
+
+    path = tmp_path / "h.sqlite3"
+    moment = [fx.NOW - timedelta(hours=3)]
+    with open_store(path, clock=lambda: moment[0]) as store:
+        ice = store.start_session("ice-pack", "Ice pack", 3, pain_before=5)
+        store.record_steps(ice, [StepRecord(0, "Wrap the pack", "info", None, 0, 4, 0, "done", None),
+                                 StepRecord(1, "Ice pack", "therapy", "cold", 1200, 7, 7, "skipped", 7),
+                                 StepRecord(2, "Walk", "timer", None, 300, 3, 3, "skipped", 3)])
+        store.finish_session(ice, outcome="partial", steps_done=3, active_seconds=14, phase_index=3,
+                             pain_after=5, done_percent=0)
+        moment[0] = fx.NOW - timedelta(hours=1)
+        walk = store.start_session("gentle-walk", "Gentle walk", 1)
+        store.record_steps(walk, [StepRecord(0, "Walk", "timer", None, 600, 610, 600, "done", None)])
+        store.finish_session(walk, outcome="completed", steps_done=1, active_seconds=610, phase_index=1,
+                             done_percent=100)
+        out, data_out = io.StringIO(), io.StringIO()
+        assert write_csv(store, out) == 6
+        write_json(store, data_out, now=fx.NOW)
+    start = CSV_COLUMNS.index("done_percent")
+    assert CSV_COLUMNS[start:start + 1 + len(STEP_FIELDS)] == ("done_percent", *STEP_FIELDS)  # appended in turn
+    records = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert [(r["record"], r["id"] or r["session_id"]) for r in records] == [
+        ("session", str(ice)), ("step", str(ice)), ("step", str(ice)), ("step", str(ice)),
+        ("session", str(walk)), ("step", str(walk))]
+    assert records[0]["outcome"] == "partial" and records[0]["done_percent"] == "0"
+    skipped = records[2]
+    assert (skipped["step_index"], skipped["step_title"], skipped["step_kind"], skipped["modality"],
+            skipped["planned_seconds"], skipped["spent_seconds"], skipped["done_seconds"], skipped["fate"],
+            skipped["skipped_after"]) == ("1", "Ice pack", "therapy", "cold", "1200", "7", "7", "skipped", "7")
+    assert records[1]["skipped_after"] == "" and records[1]["modality"] == "" and records[1]["routine_id"] == ""
+    data = json.loads(data_out.getvalue())
+    first, second = data["sessions"]
+    assert first["outcome"] == "partial" and [step["fate"] for step in first["steps"]] == ["done", "skipped", "skipped"]
+    assert tuple(first["steps"][1]) == STEP_FIELDS[1:]
+    assert first["steps"][1]["skipped_after"] == 7 and first["steps"][0]["skipped_after"] is None
+    assert second["steps"] == [{"step_index": 0, "step_title": "Walk", "step_kind": "timer", "modality": None,
+                                "planned_seconds": 600, "spent_seconds": 610, "done_seconds": 600,
+                                "fate": "done", "skipped_after": None}]
+
+
+def test_levels_are_exported_with_each_session_and_each_change(tmp_path: Path) -> None:
+    """Issue 15 part 7: the level each session was played at, and every change
+    (up, declined, back for pain), counted from 1 as the app shows them."""
+    from coach.export import LEVEL_FIELDS
+
+    path = tmp_path / "h.sqlite3"
+    moment = [fx.NOW - timedelta(days=2)]
+    with open_store(path, clock=lambda: moment[0]) as store:
+        sid = store.start_session("core-and-back-strength", "Core", 4, level=0)
+        store.finish_session(sid, outcome="completed", steps_done=4, active_seconds=600, phase_index=9,
+                             done_percent=100)
+        moment[0] += timedelta(days=1)
+        store.record_level_change("core-and-back-strength", 0, 1, "up")
+        moment[0] += timedelta(hours=1)
+        store.record_level_change("core-and-back-strength", 1, 0, "pain-rose")
+        out, data_out = io.StringIO(), io.StringIO()
+        assert write_csv(store, out) == 3
+        write_json(store, data_out, now=fx.NOW)
+    # Every column in its place: the ones from before issue 15 first, as they were, new ones after.
+    assert CSV_COLUMNS == (
+        "record", "id", "local_date", "local_time", "utc_offset_min", "started_utc", "ended_utc", "routine_id",
+        "routine_title", "outcome", "stop_reason", "steps_done", "steps_total", "active_seconds", "pain_before",
+        "pain_after", "resumed", "at_utc", "answer", "sitting_seconds", "prompted", "flareup_id", "pain", "source",
+        "done_percent", "session_id", "step_index", "step_title", "step_kind", "modality", "planned_seconds",
+        "spent_seconds", "done_seconds", "fate", "skipped_after", "level", "level_from", "level_to",
+        "level_reason")
+    records = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert records[0]["record"] == "session" and records[0]["level"] == "1"
+    assert [(r["record"], r["routine_id"], r["level_from"], r["level_to"], r["level_reason"], r["at_utc"])
+            for r in records[1:]] == [
+        ("level", "core-and-back-strength", "1", "2", "up", "2026-11-19T09:30:00Z"),
+        ("level", "core-and-back-strength", "2", "1", "pain-rose", "2026-11-19T10:30:00Z")]
+    data = json.loads(data_out.getvalue())
+    assert data["sessions"][0]["level"] == 1
+    assert [tuple(c) for c in data["levels"]] == [LEVEL_FIELDS] * 2
+    assert [c["level_to"] for c in data["levels"]] == [2, 1]

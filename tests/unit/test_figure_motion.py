@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from coach.engine import Beat, Player, Status
+from fakeclocks import MonotonicClock
+
 from coach.figure_motion import FRAME_RATE, STEPS, figure_at_line, frame_at, next_frame_in, step_poses
 from coach.routines import parse_routine
 from coach.timeline import PhaseKind, build_timeline
@@ -46,12 +48,8 @@ steps:
 """
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
+def Clock() -> MonotonicClock:  # noqa: N802 - read as the clock it makes
+    return MonotonicClock(100.0)
 
 
 @pytest.fixture

@@ -111,8 +111,33 @@ def test_a_user_routine_without_use_when_has_its_own_mark() -> None:
 def test_a_session_that_did_not_count_leaves_no_gap() -> None:
     assert fit(ICE, at(1.5), ice(1, counts=False)) == (Fit.NOW, "available now (up to 4 today)")
     assert Done.of("ice-pack", at(1), "stopped", 59).counts is False
-    assert Done.of("ice-pack", at(1), "stopped", 60).counts is True
+    # Only a completed session counts toward the routine's daily count and gap (issue 15):
+    assert Done.of("ice-pack", at(1), "stopped", 600).counts is False
+    assert Done.of("ice-pack", at(1), "partial", 600).counts is False
     assert Done.of("ice-pack", at(1), "completed", 5).counts is True
+
+
+def test_a_skipped_through_ice_pack_neither_counts_nor_rests_the_skin() -> None:
+    """7 seconds of a 20-minute ice pack: partial, no gap, not 1 of 4 today, no skin rest."""
+    skipped = Done.of("ice-pack", at(1), "partial", 7, ended=at(1), routine=ICE, skin_seconds={})
+    assert skipped.counts is False and skipped.skin == frozenset()
+    assert fit(ICE, at(1.01), [skipped]) == (Fit.NOW, "available now (up to 4 today)")
+
+
+def test_cold_really_applied_rests_the_skin_whatever_the_outcome() -> None:
+    """10 minutes of ice then stopped: no credit (no gap of its own, not counted
+    today), but the skin still rests and it is one of the 4 cold a day."""
+    stopped = Done.of("ice-pack", at(1), "stopped", 600, ended=at(1) + timedelta(minutes=10), routine=ICE,
+                      skin_seconds={"cold": 600})
+    assert stopped.counts is False and stopped.skin == {skin.Modality.COLD}
+    fit_now, reason = fit(ICE, at(1.3), [stopped])
+    assert fit_now is Fit.LATER and reason.startswith("after your ice pack")
+    four = [Done.of("ice-pack", at(h), "partial", 90, ended=at(h) + timedelta(minutes=2), routine=ICE,
+                    skin_seconds={"cold": 90}) for h in (0.5, 1.5, 2.5, 3.5)]
+    assert fit(ICE, at(5), four)[1].startswith("4 cold sessions today")
+    # Under a minute of cold is no application.
+    brief = Done.of("ice-pack", at(1), "partial", 59, ended=at(1), routine=ICE, skin_seconds={"cold": 59})
+    assert brief.skin == frozenset()
 
 
 def test_later_sessions_and_other_modalities_do_not_count() -> None:
@@ -222,6 +247,10 @@ def test_pain_rising() -> None:
     assert not pain_rising([6, 5, 6])
     assert pain_rising([6, 5, 7])
     assert not pain_rising([6, 7, 7])  # said once, when it first went higher
+    from coach.flareup import pain_rising_title
+
+    assert pain_rising_title([6, 5, 7]) == "Your pain is 7/10, higher than before in this flare-up (it started at 6)"
+    assert pain_rising_title([6, 5, 6]) is None
 
 
 def test_parse_start() -> None:
@@ -242,7 +271,7 @@ def test_parse_start() -> None:
 
 
 def test_reminders_follow_the_gap_not_the_daily_limit() -> None:
-    from coach.flareup import reminder_due, reminder_time
+    from coach.reminders import Due, reminder_due, reminder_time
 
     gap = advise(ICE, ONSET, ice(1), at(1.5), TZ)  # ended 10:20: from 12:20
     assert reminder_time(gap) == at(1) + timedelta(hours=2, minutes=20)
@@ -253,10 +282,10 @@ def test_reminders_follow_the_gap_not_the_daily_limit() -> None:
     assert reminder_time(advise(BUILTIN["hip-and-back-stretch"], ONSET, [], at(1), TZ)) is None  # not therapy
     assert reminder_time(advise(ICE, ONSET, [], at(1), TZ)) is None  # fits now: nothing to wait for
     # Come due: asked again, since the routine may have been done meanwhile.
-    assert reminder_due(advise(ICE, ONSET, ice(1), at(3.5), TZ)) == ("prompt", None)
-    assert reminder_due(advise(ICE, ONSET, ice(1, 2.5), at(3.5), TZ)) == ("move", at(2.5) + timedelta(hours=2, minutes=20))
-    assert reminder_due(advise(ICE, ONSET, ice(1), at(72), TZ)) == ("drop", None)  # its time has passed
-    assert reminder_due(None) == ("drop", None)  # the flare-up settled, or the routine went
+    assert reminder_due(advise(ICE, ONSET, ice(1), at(3.5), TZ)) == (Due.PROMPT, None)
+    assert reminder_due(advise(ICE, ONSET, ice(1, 2.5), at(3.5), TZ)) == (Due.MOVE, at(2.5) + timedelta(hours=2, minutes=20))
+    assert reminder_due(advise(ICE, ONSET, ice(1), at(72), TZ)) == (Due.DROP, None)  # its time has passed
+    assert reminder_due(None) == (Due.DROP, None)  # the flare-up settled, or the routine went
 
 
 def test_the_rules_in_words_say_what_the_rules_do() -> None:
@@ -286,3 +315,29 @@ def test_phase_words_offer_both_and_send_someone_after_two_weeks() -> None:
     assert "72 hours" in phase_advice(Phase.SUBACUTE, timedelta(days=3))
     assert "GP or a physiotherapist" not in phase_advice(Phase.SUBACUTE, timedelta(days=13, hours=23))
     assert "GP or a physiotherapist" in phase_advice(Phase.SUBACUTE, timedelta(days=14))
+
+
+def test_the_skin_rule_reads_what_the_step_records_say_was_applied(tmp_path) -> None:
+    """Through the history: a stopped ice pack with 10 minutes of cold rests
+    the skin and is not 1 of its daily count; one whose 10 minutes went on
+    everything but the cold (the ice skipped after 7 s) does neither, though
+    the old guess (a minute or more of the routine) would have said it did."""
+    from coach.flareup import read_flare
+    from coach.step_fates import StepRecord
+    from coach.store import open_store
+
+    for cold, expected in ((600, Fit.LATER), (7, Fit.NOW)):
+        clock = [at(1)]
+        with open_store(tmp_path / f"h{cold}.sqlite3", clock=lambda: clock[0]) as store:
+            store.start_flareup(ONSET, 6)
+            sid = store.start_session("ice-pack", "Ice pack", 3)
+            store.record_steps(sid, [StepRecord(1, "Ice pack", "therapy", "cold", 1200, cold, cold, "skipped", cold)])
+            clock[0] = at(1) + timedelta(minutes=10)
+            store.finish_session(sid, outcome="partial", steps_done=3, active_seconds=600, phase_index=3,
+                                 done_percent=cold * 100 // 1500)
+            clock[0] = at(1.5)
+            state = read_flare(store, clock[0])
+        advice = state.plan([ICE], clock[0], TZ).of("ice-pack")
+        assert advice.fit is expected and advice.done_today == 0, (cold, advice.reason)
+        if expected is Fit.LATER:
+            assert advice.reason.startswith("after your ice pack")

@@ -51,14 +51,12 @@ def fresh(tmp_path: Path) -> Path:
 
 def test_writes_return_at_once_and_land_in_order(tmp_path: Path) -> None:
     history = History(fresh(tmp_path), clock)
-    started = time.monotonic()
     session = history.start_session("desk-break", "Desk break", 3)
     for step in range(1, 4):
         history.submit(lambda store, s=step: store.update_session(after(session), steps_done=s,
                                                                    active_seconds=s * 10, phase_index=s))
     history.submit(lambda store: store.finish_session(after(session), outcome="completed", steps_done=3,
                                                       active_seconds=30, phase_index=3))
-    assert time.monotonic() - started < 0.05
     assert history.close(timeout=10)
     with open_store(tmp_path / "history.sqlite3", clock=clock) as store:
         (row,) = store.recent_sessions()
@@ -73,11 +71,10 @@ def test_a_held_lock_delays_writes_and_loses_none(tmp_path: Path) -> None:
     assert history.flush(5)
     holder = Holder(path)
     try:
-        started = time.monotonic()
         session = history.start_session("desk-break", "Desk break", 1)
         history.submit(lambda store: store.finish_session(after(session), outcome="completed", steps_done=1,
                                                           active_seconds=60, phase_index=1))
-        assert time.monotonic() - started < 0.05  # the caller never waits
+        assert not session.done()  # returned with the file locked: the caller never waits for a write
         time.sleep(1.5)
         assert not session.done() and history.pending == 2
         assert any("another program has the history file locked" in m for m in said)

@@ -11,6 +11,8 @@ import pytest
 
 from coach.paths import Paths
 from coach.sitanswers import SitAnswer, send_answer, take_answers
+from fakeclocks import Clocks as FakeClocks
+
 from coach.sitclock import SitClock
 from coach.sitstate import read_snapshot, status_line
 from coach.sitting import Answer, Mode, Presence, SitSettings
@@ -18,23 +20,8 @@ from coach.sitting import Answer, Mode, Presence, SitSettings
 START = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 
 
-class Clocks:
-    def __init__(self) -> None:
-        self.mono, self.boot, self.now = 1000.0, 5000.0, START
-
-    def monotonic(self) -> float:
-        return self.mono
-
-    def boottime(self) -> float:
-        return self.boot
-
-    def wall(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.mono += seconds
-        self.boot += seconds
-        self.now += timedelta(seconds=seconds)
+def Clocks() -> FakeClocks:  # noqa: N802 - read as the clocks it makes
+    return FakeClocks(1000.0, 5000.0, START)
 
 
 @pytest.fixture
@@ -80,7 +67,7 @@ def test_a_viewers_answer_is_applied_once_within_a_tick(setup) -> None:
     assert owner.prompt_open
     viewer.tick()
     assert viewer.prompt_open
-    assert viewer.answer("snooze")
+    assert viewer.answer(Answer.SNOOZED)
     assert not viewer.tick()[0].prompt_open  # answered here: not shown again while the owner catches up
     assert len(os.listdir(paths.data_dir / "answers")) == 1
     clocks.advance(0.5)

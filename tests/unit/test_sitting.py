@@ -6,39 +6,15 @@ from datetime import datetime, time, timedelta, timezone
 
 import pytest
 
+from fakeclocks import Clocks as FakeClocks
+
 from coach.sitting import Answer, Mode, SitSettings, SitTimer, WorkHours, pause_choices
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)  # a Monday
 
 
-class Clocks:
-    """A monotonic and a wall clock that move together, unless the machine sleeps."""
-
-    def __init__(self) -> None:
-        self.mono = 100.0
-        self.boot = 150.0
-        self.now = START
-
-    def monotonic(self) -> float:
-        return self.mono
-
-    def boottime(self) -> float:
-        return self.boot
-
-    def wall(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.mono += seconds
-        self.boot += seconds
-        self.now += timedelta(seconds=seconds)
-
-    def sleep_machine(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)  # monotonic stands still in suspend
-        self.boot += seconds  # the boot clock runs on
-
-    def step_wall(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)  # NTP or a manual change: nothing else moves
+def Clocks() -> FakeClocks:  # noqa: N802 - read as the clocks it makes
+    return FakeClocks(100.0, 150.0, START)
 
 
 def timer(**settings) -> tuple[SitTimer, Clocks]:
@@ -133,8 +109,8 @@ def test_a_short_gap_is_not_a_break() -> None:
     assert run(sit, clocks, 1) == []
 
 
-def test_routine_counts_when_completed_or_a_minute_long() -> None:
-    sit, clocks = timer(limit=600, min_routine_break=60)
+def test_routine_counts_only_when_completed() -> None:
+    sit, clocks = timer(limit=600)
     run(sit, clocks, 600)
     sit.routine_started()
     assert not sit.prompt_open and sit.status().mode is Mode.IN_ROUTINE
@@ -146,12 +122,18 @@ def test_routine_counts_when_completed_or_a_minute_long() -> None:
     run(sit, clocks, 100)
     sit.routine_started()
     run(sit, clocks, 30)
-    assert sit.routine_ended(active_seconds=30, completed=False) is None  # too short
+    assert sit.routine_ended(active_seconds=30, completed=False) is None  # stopped
     assert sit.status().sitting == pytest.approx(130)
+
+    sit.routine_started()
+    run(sit, clocks, 300)
+    # Partial or stopped, however long: not a break (issue 15); the sitting goes on.
+    assert sit.routine_ended(active_seconds=300, completed=False) is None
+    assert sit.status().sitting == pytest.approx(430)
 
 
 def test_prompt_waits_while_a_routine_plays() -> None:
-    sit, clocks = timer(limit=600, min_routine_break=60)
+    sit, clocks = timer(limit=600)
     run(sit, clocks, 590)
     sit.routine_started()
     run(sit, clocks, 40)

@@ -113,8 +113,8 @@ def test_routine_totals_most_practised_first(store) -> None:
         ("knee-pillow-rest", 1, 0, 1, 0, 120),
     ]
     rows = routine_rows(r)
-    assert rows[0] == ("Ice pack", "1", "1", "20m", "-2.0")
-    assert rows[1] == ("Scapular squeeze", "5", "5", "15m", "-1.0")
+    assert rows[0] == ("Ice pack", "1", "1", "20m", "-2.0", "-")  # no levels: no ranges
+    assert rows[1] == ("Scapular squeeze", "5", "5", "15m", "-1.0", "-")  # the fixture predates levels
     assert rows[3][-1] == "-"  # no score after: no change to show
 
 

@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from fakeclocks import WallClock
+
 from coach import store as store_mod
 from coach.store import SessionRecord, Store, StoreError, StoreNewerError, open_store
 
@@ -22,17 +24,7 @@ NEW_YORK = ZoneInfo("America/New_York")
 UTC = timezone.utc
 
 
-class FakeClock:
-    """A wall clock the test moves by hand."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **kwargs: float) -> None:
-        self.now = self.now + timedelta(**kwargs)
+FakeClock = WallClock
 
 
 @pytest.fixture
@@ -182,7 +174,7 @@ def test_pragmas_wal_synchronous_normal_busy_timeout(store: Store) -> None:
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
     assert conn.isolation_level is None
-    assert user_version(store.path) == len(store_mod.MIGRATIONS) == 5
+    assert user_version(store.path) == len(store_mod.MIGRATIONS) == 7
     assert {"sessions", "meta"} <= tables(store.path)
     other = raw(store.path)  # WAL is a property of the file, seen by anyone
     assert other.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -392,7 +384,7 @@ def test_newer_schema_is_refused_untouched(db_path: Path, clock: FakeClock) -> N
     with pytest.raises(StoreNewerError) as info:
         open_store(db_path, clock=clock)
     assert str(info.value) == (
-        f"{db_path} was written by a newer version of Coach (schema 99; this version knows 5);"
+        f"{db_path} was written by a newer version of Coach (schema 99; this version knows {len(store_mod.MIGRATIONS)});"
         " upgrade Coach or move the file aside")
     assert db_path.read_bytes() == before
     assert sorted(p.name for p in db_path.parent.iterdir()) == ["history.sqlite3"]
@@ -581,7 +573,8 @@ def test_a_version_1_history_upgrades_and_keeps_its_sessions(db_path: Path, cloc
     with open_store(db_path, clock=clock) as s:
         assert s.get_session(sid).routine_id == "desk-break"
         s.record_break("already", 60, clock(), prompted=False)
-    assert user_version(db_path) == 5 and {"breaks", "flareups", "flareup_pain"} <= tables(db_path)
+    assert user_version(db_path) == len(store_mod.MIGRATIONS)
+    assert {"breaks", "flareups", "flareup_pain", "step_records"} <= tables(db_path)
 
 
 def test_close_dead_sessions_trusts_the_instance_lock(db_path: Path, clock: FakeClock) -> None:
@@ -677,4 +670,111 @@ def test_version_4_breaks_move_to_version_5_whole_and_gaps_are_kept(tmp_path: Pa
         s.record_break("gap", 60, datetime(2026, 11, 23, 11, 0, tzinfo=timezone.utc), prompted=False)
         rows = s._conn.execute("SELECT answer, bout_seconds FROM breaks ORDER BY id").fetchall()
     assert [tuple(r) for r in rows] == [("natural", 900), ("taken", 1800), ("gap", 60)]
+    assert user_version(db_path) == len(store_mod.MIGRATIONS)
+
+
+# -- each step's fate, partial sessions (v6, issue 15) ----------------------------------
+
+def test_version_5_sessions_move_to_version_6_untouched_in_meaning(tmp_path: Path) -> None:
+    """The sessions table is rebuilt for 'partial': every old row and column
+    survives as it was, the share done is unknown (None), not guessed."""
+    db_path = tmp_path / "history.sqlite3"
+    monkey = list(store_mod.MIGRATIONS)
+    store_mod.MIGRATIONS[:] = monkey[:5]
+    when = [datetime(2026, 11, 23, 10, 0, tzinfo=LONDON)]
+    try:
+        with open_store(db_path, clock=lambda: when[0]) as s:
+            # Ended as a v5 Coach ended them (this version's finish_session writes done_percent).
+            done = s.start_session("ice-pack", "Ice pack", 3, pain_before=6)
+            s._conn.execute("UPDATE sessions SET outcome = 'completed', steps_done = 3, active_seconds = 1210,"
+                            " pain_after = 4, ended_utc = updated_utc WHERE id = ?", (done,))
+            stopped = s.start_session("cat-cow", "Cat-cow", 5)
+            s._conn.execute("UPDATE sessions SET outcome = 'stopped', steps_done = 1, active_seconds = 80,"
+                            " stop_reason = 'pain-worse', ended_utc = updated_utc WHERE id = ?", (stopped,))
+            killed = s.start_session("cat-cow", "Cat-cow", 5)
+            s.update_session(killed, steps_done=2, active_seconds=90, phase_index=4)
+            s.mark_interrupted()
+            before = [tuple(r) for r in s._conn.execute("SELECT * FROM sessions ORDER BY id")]
+            with pytest.raises(Exception):
+                s._conn.execute("UPDATE sessions SET outcome = 'partial' WHERE id = ?", (done,))
+    finally:
+        store_mod.MIGRATIONS[:] = monkey
     assert user_version(db_path) == 5
+    with open_store(db_path, clock=lambda: when[0]) as s:
+        after = [tuple(r) for r in s._conn.execute("SELECT * FROM sessions ORDER BY id")]
+        width = len(before[0])
+        assert [row[:width] for row in after] == before
+        assert [row[width:] for row in after] == [(None, None)] * 3  # done_percent (v6), level (v7): unknown
+        assert [r.done_percent for r in s.recent_sessions()] == [None, None, None]
+        assert s.resumable_session().id == killed  # still offered as it was
+        indexes = {r[0] for r in s._conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert {"sessions_by_day", "sessions_routine", "sessions_outcome"} <= indexes
+        assert s.daily_sessions(date(2026, 11, 23), date(2026, 11, 23))[date(2026, 11, 23)].completed == 1
+        partial = s.start_session("ice-pack", "Ice pack", 3)
+        s.finish_session(partial, outcome="partial", steps_done=3, active_seconds=12, phase_index=3,
+                         done_percent=1)
+        assert s.get_session(partial).outcome == "partial" and s.get_session(partial).done_percent == 1
+    assert user_version(db_path) == len(store_mod.MIGRATIONS)
+
+
+def test_step_records_round_trip_and_update_in_place(store: Store) -> None:
+    from coach.step_fates import StepRecord
+
+    sid = store.start_session("ice-pack", "Ice pack", 3)
+    wrap = StepRecord(0, "Wrap the pack", "info", None, 0, 12, 0, "done", None)
+    ice = StepRecord(1, "Ice pack", "therapy", "cold", 1200, 7, 7, "skipped", 7)
+    store.record_steps(sid, [wrap, ice])
+    assert store.step_records(sid) == [wrap, ice]
+    again = StepRecord(1, "Ice pack", "therapy", "cold", 1200, 1210, 1200, "done", None)  # went back, did it all
+    store.record_steps(sid, [again])
+    assert store.step_records(sid) == [wrap, again]
+    assert list(store.iter_step_records()) == [(sid, wrap), (sid, again)]
+    assert store.skin_seconds_since(store._now() - timedelta(hours=1)) == {sid: {"cold": 1210}}
+    with pytest.raises(ValueError, match="fate"):
+        store.record_steps(sid, [StepRecord(2, "Walk", "timer", None, 60, 1, 1, "maybe", None)])
+    with pytest.raises(ValueError, match="more than planned"):
+        store.record_steps(sid, [StepRecord(2, "Walk", "timer", None, 60, 90, 61, "done", None)])
+    with pytest.raises(ValueError, match="outcome"):
+        store.finish_session(sid, outcome="half", steps_done=1, active_seconds=1, phase_index=1)
+    with pytest.raises(ValueError, match="done_percent"):
+        store.finish_session(sid, outcome="partial", steps_done=1, active_seconds=1, phase_index=1,
+                             done_percent=101)
+
+
+def test_a_resumed_session_is_offered_with_its_step_records(store: Store) -> None:
+    from coach.recorder import resumable_with_steps
+    from coach.step_fates import StepRecord
+
+    assert resumable_with_steps(store) == (None, ())
+    sid = store.start_session("ice-pack", "Ice pack", 3)
+    ice = StepRecord(1, "Ice pack", "therapy", "cold", 1200, 1000, 1000, "skipped", 1000)
+    store.record_steps(sid, [ice])
+    store.update_session(sid, steps_done=2, active_seconds=1010, phase_index=2)
+    store.mark_interrupted()
+    record, steps = resumable_with_steps(store)
+    assert record.id == sid and steps == (ice,)
+
+
+def test_version_6_step_records_move_to_version_7_and_a_step_still_going_is_kept(tmp_path: Path) -> None:
+    from coach.step_fates import StepRecord
+
+    db_path = tmp_path / "history.sqlite3"
+    monkey = list(store_mod.MIGRATIONS)
+    store_mod.MIGRATIONS[:] = monkey[:6]
+    wrap = StepRecord(0, "Wrap the pack", "info", None, 0, 12, 0, "done", None)
+    try:
+        with open_store(db_path) as s:
+            sid = s.start_session("ice-pack", "Ice pack", 3)
+            s.record_steps(sid, [wrap])
+            with pytest.raises(StoreError):  # v6 knows no step still going
+                s.record_steps(sid, [StepRecord(1, "Ice pack", "therapy", "cold", 1200, 900, 900, None, None)])
+    finally:
+        store_mod.MIGRATIONS[:] = monkey
+    assert user_version(db_path) == 6
+    with open_store(db_path) as s:
+        assert s.step_records(sid) == [wrap]
+        going = StepRecord(1, "Ice pack", "therapy", "cold", 1200, 900, 900, None, None)
+        s.record_steps(sid, [going])
+        assert s.step_records(sid) == [wrap, going]
+        assert s.skin_seconds_since(s._now() - timedelta(hours=1)) == {sid: {"cold": 900}}
+    assert user_version(db_path) == len(store_mod.MIGRATIONS)

@@ -154,7 +154,8 @@ def test_node_cap(parser: str) -> None:
 def test_bombs_are_refused_quickly(bomb: str, parser: str) -> None:
     started = time.perf_counter()
     problem(bomb)
-    assert time.perf_counter() - started < 0.8
+    # A hang guard (a blow-up takes minutes), not a speed target: bench_validate.py measures that.
+    assert time.perf_counter() - started < 5
 
 
 @settings(max_examples=300, deadline=None)
@@ -211,6 +212,6 @@ def test_yaml_test_suite_case(case: Path, parser: str) -> None:
     started = time.perf_counter()
     with pytest.raises(RoutineError) as info:  # none of them is a routine
         parse_routine(data, "in.yaml")
-    assert time.perf_counter() - started < 1
+    assert time.perf_counter() - started < 5  # a hang guard; bench_validate.py measures speed
     for found in info.value.problems:
         assert found.line >= 1 and found.column >= 1
