@@ -9,8 +9,11 @@ the engine (``Player.adjust``) keeps every change inside them. Today:
   so a longer step can never go over a cap), or shorter down to half its
   ``duration`` (:data:`SHORTEST_SHARE`): less than that is no longer the
   step as written; ``n`` skips it altogether;
-- a **hold** step has a single ``hold``: nothing to adjust until the format
-  gives holds a range (then this is the one place that says so).
+- a **hold** step with a range (``hold: {min: 20s, max: 30s}``) may be held
+  longer, up to the top of its range, and back down to the hold it is played
+  at (the low end, or the person's level: :mod:`coach.progression` moves the
+  played hold up the range; shortening below it would undo the level). A
+  single ``hold`` is played as written.
 
 Other phases (reps, rests, switches, positions, timers) are not adjustable.
 """
@@ -45,7 +48,9 @@ def time_limits(phase: TimelinePhase) -> Limits | None:
     step = phase.step
     if phase.kind is PhaseKind.WORK and step.kind is StepKind.THERAPY and phase.duration:
         return limits_between(max(1, math.ceil(phase.duration * SHORTEST_SHARE)),
-                       max(phase.duration, step.max_duration or phase.duration))
+                              max(phase.duration, step.max_duration or phase.duration))
+    if phase.kind is PhaseKind.HOLD and step.kind is StepKind.HOLD and step.hold_max is not None and phase.duration:
+        return limits_between(phase.duration, step.hold_max)
     return None
 
 

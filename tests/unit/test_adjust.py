@@ -66,7 +66,30 @@ def test_one_press_fits_a_few_times_between_the_limits(duration: str, max_durati
     assert time_limits(phase) == expected
 
 
-def test_holds_and_other_steps_have_no_limits_yet() -> None:
+def test_a_ranged_hold_goes_up_to_the_top_of_its_range_and_down_to_the_hold_played() -> None:
+    from coach.progression import at_level
+
+    routine = routine_of("- kind: hold\n  title: Stretch\n  hold: {min: 20s, max: 30s}\n  reps: 2\n")
+    timeline = build_timeline(routine)
+    holds = [phase for phase in timeline.phases if phase.kind is PhaseKind.HOLD]
+    assert len(holds) == 2 and all(time_limits(phase) == Limits(20, 30, 5) for phase in holds)
+    assert [time_limits(p) for p in timeline.phases if p.kind is PhaseKind.REST] == [None]
+    played = build_timeline(at_level(routine, 1)).phases[0]  # one level up: 25 s
+    assert played.duration == 25 and time_limits(played) == Limits(25, 30, 5)
+    top = build_timeline(at_level(routine, 2)).phases[0]
+    assert top.duration == 30 and time_limits(top) is None  # at the top of its range: played as written
+
+
+def test_a_ranged_hold_is_held_longer_in_the_player() -> None:
+    player, clock = player_for("- kind: hold\n  title: Stretch\n  hold: {min: 20s, max: 30s}\n")
+    player.start()
+    clock.advance(5)
+    assert player.adjust(5) == 5 and player.adjust(-100) == -5 and player.adjust(100) == 10
+    state = player.state()
+    assert state.beat is Beat.HOLD and state.remaining == pytest.approx(25) and player.total == 30
+
+
+def test_fixed_holds_and_other_steps_have_no_limits() -> None:
     timeline = build_timeline(routine_of("""\
         - kind: hold
           title: Stretch
