@@ -70,6 +70,20 @@ class Terminal:
                 return shown
         raise AssertionError(f"{needle!r} did not appear; the screen shows:\n{self.text()}")
 
+    def wait_exit(self, timeout: float) -> int:
+        """Wait for the program to end, reading its output all the while: an
+        unread pty fills, Textual's writer blocks on it, and the app cannot
+        finish shutting down (a real terminal always reads)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            code = self.process.poll()
+            if code is not None:
+                return code
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise subprocess.TimeoutExpired(self.process.args, timeout)
+            self.read(min(left, 0.1))
+
     def send(self, keys: str) -> None:
         os.write(self.master, keys.encode())
 

@@ -53,7 +53,7 @@ def test_coach_run_counts_down_finishes_and_records(coach_home: Path) -> None:
         assert len(times) >= 3, f"the countdown did not move: {times}"
         term.wait_for("routine complete", timeout=15)
         term.send("\r")
-        code = term.process.wait(timeout=10)
+        code = term.wait_exit(10)
     finally:
         term.close()
     assert code == 0
@@ -77,7 +77,7 @@ def test_ctrl_q_in_coach_run_stops_records_and_exits_1(coach_home: Path) -> None
         deadline = time.monotonic() + 15
         while term.process.poll() is None and time.monotonic() < deadline:
             term.read(0.2)
-        code = term.process.wait(timeout=1)
+        code = term.wait_exit(1)
     finally:
         term.close()
     assert code == 1
@@ -203,7 +203,7 @@ def test_a_lock_held_across_the_finish_never_stalls_the_countdown_or_loses_the_s
         assert time.monotonic() - held_at < 20  # the lock is still held here
         while term.process.poll() is None and time.monotonic() - held_at < 40:
             term.read(0.2)  # keep the terminal drained while it waits
-        code = term.process.wait(timeout=1)
+        code = term.wait_exit(1)
         assert time.monotonic() - held_at >= 20  # it waited for the lock to go
         assert holder.wait(timeout=5) == 0
     finally:
@@ -230,7 +230,7 @@ def test_closing_the_terminal_in_the_editor_keeps_a_recovery_copy(coach_home: Pa
         term.send("# typed before the hangup\r")
         term.wait_for("typed before the hangup")
         term.process.send_signal(signal.SIGHUP)
-        code = term.process.wait(timeout=15)
+        code = term.wait_exit(15)
     finally:
         term.close()
     assert code == 0
@@ -302,7 +302,7 @@ def test_a_read_only_history_still_shows_progress_stats_and_export(tmp_path: Pat
             deadline = time.monotonic() + 15
             while term.process.poll() is None and time.monotonic() < deadline:
                 term.read(0.2)  # keep the terminal drained while it ends
-            code = term.process.wait(timeout=1)
+            code = term.wait_exit(1)
         finally:
             term.close()
         assert code == 0

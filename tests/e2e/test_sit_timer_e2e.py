@@ -72,7 +72,7 @@ def test_two_apps_one_timer_and_the_other_carries_on_when_the_owner_quits(coach_
             pump(0.7, first, second)
         before = sitting_seconds(second)
         first.send("\x11")  # ctrl+q: the owner quits
-        assert first.process.wait(timeout=10) == 0
+        assert first.wait_exit(10) == 0
         second.wait_for("the bout goes on", timeout=8)
         pump(1.2, second)
         after = sitting_seconds(second)
@@ -103,7 +103,7 @@ def test_coach_watch_with_coach_break_snooze_and_coach_status(coach_home: Path) 
         status = coach(coach_home, "status").stdout.strip()
         assert re.fullmatch(r"sitting 0:0\d - break in 0:5\d", status), status
         watch.process.terminate()
-        assert watch.process.wait(timeout=10) == 0
+        assert watch.wait_exit(10) == 0
         watch.wait_for("stopped:", timeout=3)
     finally:
         watch.close()
@@ -140,7 +140,7 @@ def test_a_routine_played_with_coach_run_counts_as_taken_by_the_watch(coach_home
             assert coach(coach_home, "status").stdout.strip() == "in a routine"
             player.wait_for("routine complete", timeout=15)
             player.send("\r")
-            assert player.process.wait(timeout=10) == 0
+            assert player.wait_exit(10) == 0
         finally:
             player.close()
         watch.wait_for("break: break taken after sitting", timeout=3)
