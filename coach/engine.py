@@ -16,9 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
+from coach.step_limits import Limits, time_limits
 from coach.timeline import PhaseKind, Timeline, TimelinePhase
 
 Clock = Callable[[], float]
+LimitsOf = Callable[[TimelinePhase], Limits | None]
 
 CUE_SECONDS = 8  # how long each cue stays up before the next one shows
 BACK_RESTARTS_AFTER = 3.0  # "back" within this many seconds goes to the previous step
@@ -87,10 +89,12 @@ class _Anchor:
 class Player:
     """Plays a :class:`Timeline`; every method reads the clock it was given."""
 
-    def __init__(self, timeline: Timeline, clock: Clock = time.monotonic) -> None:
+    def __init__(self, timeline: Timeline, clock: Clock = time.monotonic, limits: LimitsOf = time_limits) -> None:
         self.timeline = timeline
         self.phases = timeline.phases
         self.clock = clock
+        self.limits = limits  # how far each phase's time may be changed (coach.step_limits)
+        self._changed: dict[int, float] = {}  # phase index -> seconds added (or taken off) while playing
         self._anchor: _Anchor | None = None
         self._ended: Status | None = None  # STOPPED or FINISHED once fixed
 
@@ -144,11 +148,39 @@ class Player:
             return
         index = min(state.index, len(self.phases) - 1)
         start = self._step_start(index)
-        into_step = state.elapsed + self.phases[index].start - self.phases[start].start
+        into_step = state.elapsed + self._start(index) - self._start(start)
         if into_step < BACK_RESTARTS_AFTER and start > 0:
             start = self._step_start(start - 1)
         self._ended = None
         self._jump(start)
+
+    def adjust(self, seconds: float) -> float:
+        """Make the current phase ``seconds`` longer (or shorter, if negative),
+        kept within its limits; returns the change made (0 if none).
+
+        Shortening never reaches back before now: at most it ends the phase
+        at once. Paused or running, the countdown, the routine's total and the
+        progress follow; the active time stays the time really spent.
+        """
+        state = self._settle()
+        if state is None or state.done or state.phase is None or self._anchor is None:
+            return 0.0
+        limits = self.limits(state.phase)
+        duration = self.duration(state.index)
+        if limits is None or duration is None:
+            return 0.0
+        wanted = max(min(duration + seconds, limits.longest), limits.shortest, state.elapsed)
+        change = wanted - duration
+        if change:
+            self._changed[state.index] = self._changed.get(state.index, 0.0) + change
+        return change
+
+    def adjust_limits(self) -> Limits | None:
+        """The limits of the current phase's time, or None if it cannot be changed now."""
+        state = self.state()
+        if state.done or state.phase is None or state.status is Status.READY:
+            return None
+        return self.limits(state.phase)
 
     def stop(self) -> None:
         """End the routine early."""
@@ -161,6 +193,16 @@ class Player:
 
     # --- queries ----------------------------------------------------------------
 
+    def duration(self, index: int) -> float | None:
+        """Phase ``index``'s length as it plays: the timeline's, with any adjustment."""
+        base = self.phases[index].duration
+        return None if base is None else base + self._changed.get(index, 0.0)
+
+    @property
+    def total(self) -> float:
+        """The routine's timed length as it plays (the timeline's, with adjustments)."""
+        return self.timeline.total + sum(self._changed.values())
+
     def state(self, now: float | None = None) -> PlayerState:
         """The state at ``now`` (default: the clock), derived from the anchor."""
         now = self.clock() if now is None else now
@@ -172,7 +214,7 @@ class Player:
             return self._make(Status.STOPPED, anchor.index, anchor.offset, anchor.active_before)
         index, offset = anchor.index, anchor.offset + (now - anchor.since if anchor.running else 0.0)
         while index < len(self.phases):
-            duration = self.phases[index].duration
+            duration = self.duration(index)
             if duration is None:
                 return self._make(Status.WAITING if anchor.running else Status.PAUSED, index, offset, active)
             if offset < duration:
@@ -207,6 +249,10 @@ class Player:
             self._ended = Status.FINISHED
             self._anchor.running = False
 
+    def _start(self, index: int) -> float:
+        """Timed seconds before phase ``index``, adjustments counted."""
+        return self.phases[index].start + sum(change for i, change in self._changed.items() if i < index)
+
     def _step_start(self, index: int) -> int:
         occurrence = self.phases[index].occurrence
         while index > 0 and self.phases[index - 1].occurrence == occurrence:
@@ -228,16 +274,18 @@ class Player:
         beat = beat_remaining = None
         cue = None
         reminders = 0
+        duration = self.duration(index) if phase is not None else None
         if phase is not None:
-            if phase.duration is not None:
-                remaining = max(0.0, phase.duration - elapsed)
-            beat, beat_remaining = _beat(phase, elapsed)
+            if duration is not None:
+                remaining = max(0.0, duration - elapsed)
+            beat, beat_remaining = _beat(phase, elapsed, duration)
             cues = phase.step.cues
             if cues:
                 cue = cues[int(elapsed // CUE_SECONDS) % len(cues)]
             if phase.step.remind is not None:
                 reminders = int(elapsed // phase.step.remind.every)
         later = self.timeline.remaining_after(index) if phase is not None else 0
+        later += sum(change for i, change in self._changed.items() if i > index)
         routine_remaining = later + (remaining or 0.0)
         if status is Status.FINISHED:
             routine_remaining = 0.0
@@ -259,10 +307,11 @@ class Player:
         )
 
 
-def _beat(phase: TimelinePhase, elapsed: float) -> tuple[Beat | None, float | None]:
-    """Split a rep into move / hold / release, so the screen can pace a hold."""
-    if phase.kind is PhaseKind.HOLD and phase.duration:
-        return Beat.HOLD, max(0.0, phase.duration - elapsed)
+def _beat(phase: TimelinePhase, elapsed: float, duration: float | None) -> tuple[Beat | None, float | None]:
+    """Split a rep into move / hold / release, so the screen can pace a hold
+    (``duration`` is the phase's length as it plays)."""
+    if phase.kind is PhaseKind.HOLD and duration:
+        return Beat.HOLD, max(0.0, duration - elapsed)
     if phase.kind is not PhaseKind.REP or not phase.hold or phase.duration is None:
         return None, None
     move = (phase.duration - phase.hold + 1) // 2  # the pace, split around the hold

@@ -17,7 +17,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import timedelta
 
-from coach.engine import PlayerState, Status, steps_done
+from coach.engine import PlayerState, steps_done
 from coach.history import History, after
 from coach.model import Routine
 from coach.progression import after_session

@@ -5,30 +5,33 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.timer import Timer
 from textual import events
-from textual.widgets import Digits, Header, Static
+from textual.widgets import Header, Static
 
 from coach.durations import format_clock, format_duration
-from coach.engine import Beat, Player, PlayerState, Status, steps_done
+from coach.engine import Player, PlayerState, Status, steps_done
 from coach.figure_motion import figure_caption, next_frame_in, step_poses
 from coach.model import Routine
+from coach.player_text import adjust_refused, beat_text, phase_counts, spoken
 from coach.progression import at_level
 from coach.recorder import SessionRecorder
 from coach.step_fates import StepRecord
 from coach.safety import PAIN_STOP_REASONS
 from coach.store import SessionRecord
-from coach.timeline import PhaseKind, TimelinePhase, build_timeline
+from coach.timeline import PhaseKind, build_timeline
 from coach.voice import find_voice_command, speak
 from screens.base import CoachScreen
 from screens.widgets.sit_line import SitLine
 from screens.text import bullets, literal
-from screens.widgets.figure import FigurePanel
+from screens.widgets.countdown import Countdown
+from screens.widgets.figure import FigurePanel, PlainFigurePanel
+from screens.widgets.layout import PlainColumn, PlainRow, PlainScroll
 from screens.widgets.progress import RoutineProgress
 from screens.widgets.footer import KeysFooter
 
@@ -36,6 +39,13 @@ from screens.widgets.footer import KeysFooter
 #: shown as a line of text instead (the countdown and instructions need the room).
 FIGURE_MIN_WIDTH = 70
 FIGURE_MIN_HEIGHT = 20
+#: Lines one row high across the player (coach.tcss): a new text never changes their size, so no layout pass.
+ONE_LINE = frozenset({"beat", "cue", "up-next"})
+#: Lines as wide as their text (coach.tcss: width auto): a text of another length needs a layout pass.
+SIZED_BY_TEXT = frozenset({"routine-position"})
+
+
+_TIME_KEYS = Binding.Group("Time", compact=True)
 
 
 @dataclass(frozen=True)
@@ -57,61 +67,20 @@ class PlayerResult:
     level_change: tuple[int, int, str] | None = None  # (from, to, reason) when it stepped back
 
 
-def phase_counts(phase: TimelinePhase) -> str:
-    """ "rep 3 of 8 (work up to 10) - set 2 of 3 - left side - round 1 of 3"."""
-    parts = []
-    if phase.rep is not None and phase.kind in (PhaseKind.REP, PhaseKind.HOLD):
-        rep = f"Rep {phase.rep} of {phase.reps}"
-        if phase.reps_max and phase.reps and phase.reps_max > phase.reps:
-            rep += f" (work up to {phase.reps_max})"
-        parts.append(rep)
-    if phase.sets:
-        parts.append(f"Set {phase.set} of {phase.sets}")
-    if phase.side:
-        parts.append(f"{phase.side.capitalize()} side")
-    for number, times in phase.rounds:
-        parts.append(f"Round {number} of {times}")
-    return "  -  ".join(parts)
-
-
-def beat_text(state: PlayerState) -> str:
-    """Hold pacing: "Move into position", "Hold 3", "Relax"."""
-    if state.status is Status.PAUSED:
-        return "Paused - press space to carry on"
-    if state.status is Status.WAITING:
-        return "Press n when you are ready to go on"
-    if state.beat is Beat.MOVE:
-        return "Move into position"
-    if state.beat is Beat.HOLD and state.phase is not None and state.phase.kind is PhaseKind.REP:
-        return f"Hold {math.ceil(state.beat_remaining or 0)}"
-    if state.beat is Beat.HOLD:
-        left = math.ceil(state.beat_remaining or 0)
-        return f"Hold {left}" if left <= 3 else "Hold"
-    if state.beat is Beat.RELEASE:
-        return "Relax and come back"
-    if state.phase is not None and state.phase.kind is PhaseKind.SWITCH:
-        return f"Switch to your {state.phase.side} side"
-    if state.phase is not None and state.phase.kind is PhaseKind.REST:
-        return "Relax"
-    return ""
-
-
-def spoken(phase: TimelinePhase) -> str:
-    """What a voice says when a phase begins."""
-    if phase.kind in (PhaseKind.SWITCH, PhaseKind.REST):
-        return phase.label
-    counts = phase_counts(phase)
-    return f"{phase.step.title}. {counts}" if counts else phase.step.title
-
-
 class PlayerScreen(CoachScreen[PlayerResult]):
     """Plays one routine. The engine does the timing; this only shows it."""
+
+    BLANK = True  # the screen draws no border or content of its own (see screens.widgets.layout)
 
     BINDINGS = [
         Binding("space", "toggle_pause", "Pause/resume", id="player.pause"),
         Binding("n", "next_step", "Next step", id="player.next"),
         Binding("b", "previous_step", "Previous step", id="player.back"),
         Binding("escape", "stop", "Stop", id="player.stop"),
+        # A therapy step's time within its limits (coach.step_limits); shown only when the step has them,
+        # as one short footer entry ("+- Time") after the others, so at 80 columns "esc Stop" stays in sight.
+        Binding("plus,equals_sign", "adjust(1)", "Longer", id="player.longer", key_display="+", group=_TIME_KEYS),
+        Binding("minus", "adjust(-1)", "Shorter", id="player.shorter", key_display="-", group=_TIME_KEYS),
         # ctrl+c is a way out too: it stops like escape (the app's ctrl+q does, then quits).
         Binding("ctrl+c", "stop", "Stop", id="player.stop_ctrl_c", show=False),
     ]
@@ -127,28 +96,30 @@ class PlayerScreen(CoachScreen[PlayerResult]):
         self._timer: Timer | None = None
         self._frame_timer: Timer | None = None  # a figure frame between countdown changes
         self._shown_index = -1
+        self._shown_step: object = None  # the step whose instructions are on screen
         self._shown_reminders = 0
         self._ending = False
         self.quit_after = False  # the app asked to quit: end the app once the stop is recorded
-        self._shown_text: dict[str, str] = {}
-
+        self._shown_text: dict[str, tuple[object, ...]] = {}
+        self._adjustable = False  # whether the +/- keys are in the footer
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with Vertical(id="player"):
-            with Horizontal(id="player-top"):
+        # Plain containers (no border): a screen update does not redraw their lines.
+        with PlainColumn(id="player"):
+            with PlainRow(id="player-top"):
                 yield Static(literal(self.routine.title, "bold"), id="routine-title")
                 yield Static(id="routine-position")
-            with Horizontal(id="player-body"):
-                with Vertical(id="player-main"):
+            with PlainRow(id="player-body"):
+                with PlainColumn(id="player-main"):
                     yield Static(id="phase-label")
                     yield Static(id="phase-counts")
-                    yield Digits("0:00", id="countdown")
+                    yield Countdown("0:00", id="countdown")
                     yield Static(id="beat")
-                    with VerticalScroll(id="instructions-box"):
+                    with PlainScroll(id="instructions-box"):
                         yield Static(id="instructions")
                         yield Static(id="figure-text")  # the figure in words, when it is left out
-                yield FigurePanel(animate=self._figures_move, id="figure-panel")
+                yield PlainFigurePanel(animate=self._figures_move, id="figure-panel")
             yield Static(id="cue")
             yield RoutineProgress(id="routine-progress")
             yield Static(id="up-next")
@@ -176,7 +147,12 @@ class PlayerScreen(CoachScreen[PlayerResult]):
         self.recorder = SessionRecorder(services.store, self.routine, self.timeline, earlier=self.resume_steps,
                                         level=self.level)
         self.voice = find_voice_command(config.voice_command) if config.voice else None
-        self.query_one(RoutineProgress).total = max(1, self.timeline.total)
+        # Looked up once: the player updates them every second.
+        self._lines = {widget.id: widget for widget in self.query(Static) if widget.id}
+        self._countdown = self.query_one(Countdown)
+        self._figure = self.query_one(FigurePanel)
+        self._progress = self.query_one(RoutineProgress)
+        self._progress.total = max(1, self.timeline.total)
         resume_at = self.resume_record.phase_index if self.resume_record is not None else 0
         self.recorder.begin(self.pain_before, resume_id=self.resume_record.id if self.resume_record else None)
         self.player.start(at_phase=resume_at,
@@ -205,6 +181,10 @@ class PlayerScreen(CoachScreen[PlayerResult]):
             self._cue(state.phase.step.remind.text)
             self.notify(state.phase.step.remind.text, title="Reminder", markup=False, timeout=8)
         self._show(state)
+        adjustable = state.phase is not None and not state.done and self.player.limits(state.phase) is not None
+        if adjustable != self._adjustable:
+            self._adjustable = adjustable
+            self.refresh_bindings()
         self.recorder.observe(state)
         if state.status is Status.RUNNING or state.status is Status.WAITING:
             self._timer = self.set_timer(self._delay_to_next_change(state), self.refresh_state)
@@ -223,7 +203,7 @@ class PlayerScreen(CoachScreen[PlayerResult]):
     def _delay_to_next_frame(self, state: PlayerState) -> float | None:
         """While the figure moves, when its next frame is due, if that comes
         before the countdown's next change (which shows the frame too)."""
-        if state.status is not Status.RUNNING or self.has_class("no-figure") or not self.query_one(FigurePanel).moving:
+        if state.status is not Status.RUNNING or self.has_class("no-figure") or not self._figure.moving:
             return None  # nothing moving on screen (a figure left out moves unseen)
         delay = next_frame_in(state.elapsed) + 0.005
         return delay if delay < self._delay_to_next_change(state) - 0.01 else None
@@ -233,7 +213,7 @@ class PlayerScreen(CoachScreen[PlayerResult]):
         self._frame_timer = None
         state = self.player.state()
         if state.index == self._shown_index and state.status is Status.RUNNING:
-            self.query_one(FigurePanel).update_frame(state)
+            self._figure.update_frame(state)
 
     def _phase_changed(self, state: PlayerState) -> None:
         self._shown_index = state.index
@@ -243,17 +223,20 @@ class PlayerScreen(CoachScreen[PlayerResult]):
             return
         self._cue(spoken(phase))
         step = phase.step
+        if step is self._shown_step:
+            return  # the next rep, side or round of the same step: its words and figure are up already
+        self._shown_step = step
         poses = step_poses(self.routine, step)
-        self.query_one(FigurePanel).follow(poses, state)
+        self._figure.follow(poses, state)
         # Where there is no room for the figure (or no pictures), its description says it in words.
         described = figure_caption(poses)
-        self.query_one("#figure-text", Static).update(literal(described))
-        self.query_one("#figure-text", Static).set_class(not described, "empty")
+        self._lines["figure-text"].update(literal(described))
+        self._lines["figure-text"].set_class(not described, "empty")
         blocks = [literal(line) for line in step.instructions]
         if step.cautions:
             blocks.append(Content.styled("Careful:", "bold $warning"))
             blocks.append(bullets(step.cautions))
-        self.query_one("#instructions", Static).update(Content("\n").join(blocks))
+        self._lines["instructions"].update(Content("\n").join(blocks))
 
     def _set(self, widget_id: str, content: Content) -> None:
         """Update a Static only when its text or style changed.
@@ -261,13 +244,20 @@ class PlayerScreen(CoachScreen[PlayerResult]):
         Most lines change once per phase, not once per second; re-rendering
         them every second (with a layout pass) was most of the player's CPU.
         """
-        key = content.markup
+        key = (content.plain, tuple(content.spans))  # cheaper than its markup, as telling
         previous = self._shown_text.get(widget_id)
         if key == previous:
             return
         self._shown_text[widget_id] = key
-        same_width = previous is not None and len(previous) == len(key)
-        self.query_one(f"#{widget_id}", Static).update(content, layout=not same_width)
+        widget = self._lines[widget_id]
+        if widget_id in ONE_LINE:
+            same_size = True
+        elif previous is None or widget_id in SIZED_BY_TEXT:
+            same_size = previous is not None and cell_len(previous[0]) == cell_len(key[0])
+        else:  # a line across the player: the same height as long as the old and new text fit on one line
+            width = widget.content_size.width
+            same_size = all("\n" not in text and cell_len(text) <= width for text in (previous[0], key[0]))
+        widget.update(content, layout=not same_size)
 
     def _show(self, state: PlayerState) -> None:
         phase = state.phase
@@ -279,13 +269,14 @@ class PlayerScreen(CoachScreen[PlayerResult]):
         headline = phase.step.title if phase.kind in (PhaseKind.REP, PhaseKind.HOLD, PhaseKind.WORK) else phase.label
         self._set("phase-label", literal(headline, "bold"))
         self._set("phase-counts", Content(phase_counts(phase)))
-        countdown = self.query_one("#countdown", Digits)
-        countdown.update(format_clock(state.countdown) if state.countdown is not None else "--:--")
-        countdown.set_class(state.status is Status.PAUSED, "paused")
+        self._countdown.update(format_clock(state.countdown) if state.countdown is not None else "--:--")
+        self._countdown.set_class(state.status is Status.PAUSED, "paused")
         self._set("beat", Content(beat_text(state)))
-        self.query_one(FigurePanel).update_frame(state)
+        self._figure.update_frame(state)
         self._set("cue", literal(f"> {state.cue}") if state.cue else Content(""))
-        self.query_one(RoutineProgress).set_progress(self.timeline.total - state.routine_remaining)
+        progress = self._progress
+        progress.total = max(1.0, self.player.total)  # a step made longer or shorter moves the total
+        progress.set_progress(self.player.total - state.routine_remaining)
         upcoming = state.next_phase
         if upcoming is None:
             nxt = Content("Next: the end of the routine")
@@ -316,6 +307,20 @@ class PlayerScreen(CoachScreen[PlayerResult]):
         self.recorder.before_command(self.player.state())
         self.player.back()
         self._shown_index = -2  # show the step again even if the index is the same
+        self.refresh_state()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "adjust":
+            return self._adjustable  # hidden from the footer when the step cannot be changed
+        return True
+
+    def action_adjust(self, direction: int) -> None:
+        """One press of + or -: the step's time changes by its limits' press size."""
+        limits = self.player.adjust_limits()
+        if limits is None:
+            return
+        if not self.player.adjust(direction * limits.press):
+            self.notify(adjust_refused(direction > 0, limits), markup=False, timeout=4)
         self.refresh_state()
 
     def action_stop(self) -> None:

@@ -156,3 +156,9 @@ class FigurePanel(Vertical):
         self.set_class(not poses, "empty")
         self.query_one("#figure-caption", Static).update(literal(figure_caption(poses)))
         self.query_one(FigureCanvas).show(FigureFrame(poses, 1.0, False, False) if poses else None)
+
+
+class PlainFigurePanel(FigurePanel):
+    """The player's FigurePanel: no border, so its own lines are blank (see screens.widgets.layout)."""
+
+    BLANK = True

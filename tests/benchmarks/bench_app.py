@@ -103,7 +103,9 @@ BARE_READY = "bare ready"
 COACH_HOME_READY = ("Desk breaks", "sitting ", "palette")
 #: The red-flag dialog of first use, over home (its sit line ticking behind it).
 COACH_DIALOG_READY = "None apply"
-COACH_CAUTIONS_READY = "Benchmark timer"
+# The cautions screen's own footer key: the routine's title is in the home list behind it
+# too, so waiting for the title could send Enter to home before the screen is up.
+COACH_CAUTIONS_READY = "esc Back"
 COACH_PLAYER_READY = "Step 1 of 1"
 
 

@@ -1,0 +1,93 @@
+"""What keeps the player cheap while a figure moves (issue 16's CPU target;
+tests/benchmarks/bench_figures.py measures it): the countdown drawn from a
+cache looks exactly like Textual's Digits, and the reps of one step play
+without a layout pass."""
+
+from __future__ import annotations
+
+import pytest
+from textual.app import App, ComposeResult
+from textual.geometry import Region
+from textual.widget import Widget
+from textual.widgets import Digits
+
+from screens.widgets.countdown import Countdown
+
+from test_figures import into_the_bridge
+from pilot_helpers import SIZE, tick
+
+
+class TwoClocks(App[None]):
+    CSS = """
+    Digits { width: 31; text-align: center; color: $text-accent; }
+    .left { text-align: left; }
+    .bold { text-style: bold; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Digits("0:00", id="theirs")
+        yield Countdown("0:00", id="ours")
+
+
+def lines(widget: Widget) -> list[list[tuple[str, object]]]:
+    strips = widget.render_lines(Region(0, 0, widget.size.width, widget.size.height))
+    return [[(segment.text, segment.style) for segment in strip] for strip in strips]
+
+
+@pytest.mark.parametrize("classes", ["", "bold", "left"])
+async def test_the_countdown_draws_what_digits_draws(classes: str) -> None:
+    app = TwoClocks()
+    async with app.run_test(size=(40, 10)) as pilot:
+        theirs, ours = app.query_one("#theirs", Digits), app.query_one("#ours", Countdown)
+        for widget in (theirs, ours):
+            widget.set_class(bool(classes), classes or "unused")
+        for value in ("0:00", "12:34", "--:--", "1:05", "59:59", "0:07"):
+            theirs.update(value)
+            ours.update(value)
+            await pilot.pause()
+            assert ours.value == value
+            assert lines(ours) == lines(theirs), value
+            assert any(text.strip() for line in lines(ours) for text, _ in line)
+
+
+async def test_the_countdown_takes_a_new_colour_when_paused() -> None:
+    app = TwoClocks()
+    async with app.run_test(size=(40, 10)) as pilot:
+        ours = app.query_one("#ours", Countdown)
+        before = lines(ours)
+        ours.set_class(True, "bold")
+        await pilot.pause()
+        assert lines(ours) != before  # drawn again in the new style, not from the old cache
+        app.query_one("#theirs", Digits).set_class(True, "bold")
+        await pilot.pause()
+        assert lines(ours) == lines(app.query_one("#theirs", Digits))
+
+
+async def test_the_reps_of_one_step_play_without_a_layout_pass(build, clock, monkeypatch) -> None:
+    app = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = await into_the_bridge(pilot, clock)
+        await tick(pilot, clock, 0.5)
+        layouts: list[str] = []
+        refresh = Widget.refresh
+
+        def counting(widget, *regions, repaint=True, layout=False, recompose=False):  # type: ignore[no-untyped-def]
+            if layout:
+                layouts.append(widget.id or type(widget).__name__)
+            return refresh(widget, *regions, repaint=repaint, layout=layout, recompose=recompose)
+
+        monkeypatch.setattr(Widget, "refresh", counting)
+        reps = set()
+        for _ in range(30):  # about four reps of 6 s with their rests, a second at a time
+            await tick(pilot, clock, 1)
+            state = screen.player.state()
+            assert state.phase.step.title == "Bridge"
+            reps.add(state.phase.rep)
+        assert len(reps) >= 4
+        assert layouts == []
+        # A new step still brings its own words.
+        await pilot.press("n")
+        await tick(pilot)
+        assert "Bridge" not in str(screen.query_one("#phase-label").render())
+        assert "Slowly lift your hips" not in str(screen.query_one("#instructions").render())
