@@ -93,6 +93,7 @@ class CoachApp(RoutineFlow, SitPrompts, FlareUpFlow, App[int]):
         self.library_changed: Signal[Library] = Signal(self, "library-changed")
         self.history_changed: Signal[None] = Signal(self, "history-changed")  # a write landed: read again
         self.flareup_read: Signal[FlareState] = Signal(self, "flareup-read")  # what was read, to show
+        self.levels_read: Signal[dict[str, int]] = Signal(self, "levels-read")  # each routine's level, read again
 
     # --- start-up ---------------------------------------------------------------
 

@@ -168,11 +168,7 @@ class RoutineFlow:
         except (StoreError, ReadStopped):
             return
         self.levels = levels
-        from screens.home import HomeScreen
-
-        for screen in self.screen_stack:
-            if isinstance(screen, HomeScreen) and screen.is_mounted:
-                screen.levels_changed()
+        self.levels_read.publish(levels)
 
     def set_run_outcome(self, completed: bool) -> None:
         """`coach run ROUTINE` exits 0 when the routine was completed, 1 when not;

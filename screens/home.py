@@ -98,11 +98,12 @@ class HomeScreen(CoachScreen[None]):
         coach.library_changed.subscribe(self, lambda _library: self.routines_changed())
         coach.history_changed.subscribe(self, self._history_changed)
         coach.flareup_read.subscribe(self, lambda _state: self.show_flareup())
+        coach.levels_read.subscribe(self, lambda _levels: self.levels_changed())
 
     def on_unmount(self) -> None:
         # A signal's subscriber list holds the screen through its callbacks: let go.
         coach = self.coach
-        for signal in (coach.library_changed, coach.history_changed, coach.flareup_read):
+        for signal in (coach.library_changed, coach.history_changed, coach.flareup_read, coach.levels_read):
             signal.unsubscribe(self)
 
     def on_screen_resume(self) -> None:
