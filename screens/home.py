@@ -96,7 +96,10 @@ class HomeScreen(CoachScreen[None]):
         self.set_interval(NOW_REFRESH_SECONDS, self.flareup_changed)
         coach = self.coach
         coach.library_changed.subscribe(self, lambda _library: self.routines_changed())
-        coach.history_changed.subscribe(self, self._history_changed)
+        # immediate: called as it is published, not posted to home as a message
+        # (a message to home while the player is on top made Textual draw the
+        # screen again at every history write, every rep: issue 16's CPU)
+        coach.history_changed.subscribe(self, self._history_changed, immediate=True)
         coach.flareup_read.subscribe(self, lambda _state: self.show_flareup())
         coach.levels_read.subscribe(self, lambda _levels: self.levels_changed())
 

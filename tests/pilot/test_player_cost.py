@@ -91,3 +91,29 @@ async def test_the_reps_of_one_step_play_without_a_layout_pass(build, clock, mon
         await tick(pilot)
         assert "Bridge" not in str(screen.query_one("#phase-label").render())
         assert "Slowly lift your hips" not in str(screen.query_one("#instructions").render())
+
+
+async def test_a_history_write_while_a_routine_plays_draws_nothing(build, clock, monkeypatch) -> None:
+    """The recorder writes at every phase (every rep); each write tells whoever
+    shows the history. Home, hidden under the player, must not be handed a
+    message for it: that alone made Textual draw home and the player again at
+    every rep (two extra full-screen updates a second while a figure moved)."""
+    from textual.screen import Screen
+
+    app = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await into_the_bridge(pilot, clock)
+        await tick(pilot, clock, 0.5)
+        drawn: list[str] = []
+        compositor_refresh = Screen._compositor_refresh
+
+        def counting(screen):  # type: ignore[no-untyped-def]
+            drawn.append(type(screen).__name__)
+            return compositor_refresh(screen)
+
+        monkeypatch.setattr(Screen, "_compositor_refresh", counting)
+        for _ in range(5):
+            app.history_changed.publish(None)  # what the history writer's "written" does
+            await pilot.pause()
+        assert drawn == []
