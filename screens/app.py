@@ -41,7 +41,7 @@ from coach.sitclock import SitClock, SitView
 from coach.sitting import BreakEvent, Presence, pause_choices
 from coach.store import SessionRecord, StoreError
 from screens.break_prompt import BreakPromptScreen
-from screens.release import release
+from screens.release import release, release_when_home_returns
 from screens.commands import RoutineCommands
 
 
@@ -49,6 +49,8 @@ from screens.commands import RoutineCommands
 ROUTINE_POLL_SECONDS = 2.0
 #: How often closed widgets that Textual still holds are let go (screens.release).
 RELEASE_SECONDS = 20.0
+#: ... and this long after home comes back (a dialog or screen closed).
+RELEASE_AFTER_HOME_SECONDS = 0.5
 #: How often the away sources (tmux, terminals, logind, the desktop) are read.
 AWAY_POLL_SECONDS = 15.0
 AWAY_START_DELAY = 2.0
@@ -146,6 +148,7 @@ class CoachApp(App[int]):
         # Later, not before the first frame: its thread would compete with drawing it.
         self.set_timer(AWAY_START_DELAY, self.watch_away_if_owner)
         self.set_interval(RELEASE_SECONDS, self.release_closed_widgets)
+        release_when_home_returns(self, RELEASE_AFTER_HOME_SECONDS)
         self._catch_hangup()
         for problem in self.services.config.problems:
             self.notify(problem, title="Settings", severity="warning", markup=False, timeout=12)
