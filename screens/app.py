@@ -35,13 +35,15 @@ from screens.app_routines import RoutineFlow
 from screens.app_sitting import SitPrompts
 from screens.break_prompt import BreakPromptScreen
 from screens.commands import RoutineCommands
-from screens.release import release
+from screens.release import release, release_when_home_returns
 from screens.services import Services
 
 #: How often the user routine folder is checked for added, changed or removed files.
 ROUTINE_POLL_SECONDS = 2.0
 #: How often closed widgets that Textual still holds are let go (screens.release).
 RELEASE_SECONDS = 20.0
+#: ... and this long after home comes back (a dialog or screen closed).
+RELEASE_AFTER_HOME_SECONDS = 0.5
 AWAY_START_DELAY = 2.0
 #: How long the red-flag check waits for a locked history before it asks again.
 RED_FLAGS_READ_WAIT = 2.0
@@ -118,6 +120,7 @@ class CoachApp(RoutineFlow, SitPrompts, FlareUpFlow, App[int]):
         # Later, not before the first frame: its thread would compete with drawing it.
         self.set_timer(AWAY_START_DELAY, self.watch_away_if_owner)
         self.set_interval(RELEASE_SECONDS, self.release_closed_widgets)
+        release_when_home_returns(self, RELEASE_AFTER_HOME_SECONDS)
         self._catch_hangup()
         for problem in self.services.config.problems:
             self.notify(problem, title="Settings", severity="warning", markup=False, timeout=12)

@@ -18,7 +18,12 @@ break prompts and looks at progress that was about half a megabyte a screen.
    :func:`clear_style_caches` empties it; the entries are two Style objects
    each, made again on the next frame.
 
-:func:`release` does both; the app runs it now and then (``CoachApp``).
+:func:`release` does both. The app runs it now and then (``CoachApp``), and
+:func:`release_when_home_returns` also runs it shortly after the screen stack
+is back to its base screen: the keys of home's rebuilt footer and the header
+of the screen that closed go a moment after it closes, instead of piling up
+until the interval comes round (when many prompts are answered inside it, the
+allocator would keep that peak).
 """
 
 from __future__ import annotations
@@ -28,6 +33,8 @@ from collections.abc import Iterable
 from textual._styles_cache import StylesCache
 from textual.app import App
 from textual.dom import DOMNode
+from textual.screen import Screen
+from textual.timer import Timer
 
 #: Where Textual keeps an object's watchers (``textual.reactive._watch``).
 WATCHERS_ATTRIBUTE = "__watchers"
@@ -75,3 +82,23 @@ def release(app: App) -> int:
     dropped = prune_closed_watchers(app)
     clear_style_caches()
     return dropped
+
+
+def release_when_home_returns(app: App, delay: float) -> None:
+    """Run :func:`release` ``delay`` seconds after the stack is last back to its
+    base screen (once, however many screens closed in that time). The delay
+    lets the closed screen finish its removal and home rebuild its footer."""
+    pending: list[Timer] = []
+
+    def run() -> None:
+        pending.clear()
+        release(app)
+
+    def changed(screen: Screen) -> None:
+        if len(app.screen_stack) != 1:
+            return
+        for timer in pending:
+            timer.stop()
+        pending[:] = [app.set_timer(delay, run, name="release closed widgets")]
+
+    app.screen_change_signal.subscribe(app, changed)

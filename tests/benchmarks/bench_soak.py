@@ -6,32 +6,51 @@
    progress view once at each range (7, 30, 90, 365 days) and closes it, and
    every fourth round opens the routine editor and leaves it. The default 200
    rounds are 200 prompts answered each way, 200 openings of progress at each
-   range, 200 routines started and stopped, 50 editor openings. Nothing calls
-   the app's release of closed widgets by hand: it runs on its own 20 s interval, as in
-   real use.
+   range, 200 routines started and stopped, 50 editor openings. Between
+   readings nothing calls the app's release of closed widgets by hand: it
+   runs on its own (every 20 s and when home comes back), as in real use.
 2. coach watch (issue 18, part 3): the headless owner with fake clocks and a
    fake presence, a simulated week: working days of prompts answered each way
    through the answers queue (as ``coach break`` sends them), a locked lunch
    hour, nights away, a weekend.
 
-For each: resident memory (VmRSS) after a warm-up and at the end, the growth,
-and the trend over the last half (a least-squares slope, MB per 100 rounds or
-per simulated day). Target: growth at most 5 MB and no upward trend over the
-last half (slope under 0.5 MB per 100 rounds or per day). Exit status 0 when
-both parts meet it.
+Readings: every --every rounds (5) of the app and every 2 simulated hours of
+the watcher, each after a collection (and, for the app, after its own release
+of closed widgets, which also runs on its interval and when home comes back):
+what stays, not the peak between two releases. Each reading has resident
+memory (VmRSS), Python's heap (blocks handed out), C's heap (glibc malloc, in
+use and held) and the live objects the collector tracks, by type.
 
-Run: .venv/bin/python tests/benchmarks/bench_soak.py [--rounds 200] [--days 7]
+The verdict is on resident memory, as the issue asks: growth from the reading
+after the warm-up to the last one at most 5 MB, and the trend over the last
+half (a least-squares slope over its readings, at least 8, given with its
+standard error) under 0.5 MB per 100 rounds or per simulated day. The other
+measures say why if it is not: a real leak shows as a type whose count climbs
+(named, with how much it grew over the last half) or a heap that grows; the
+allocator keeping its high water shows as resident memory rising while the
+heaps stay flat. Exit status 0 when both parts meet the target.
+
+Run: .venv/bin/python tests/benchmarks/bench_soak.py [--rounds 200] [--every 5] [--days 7]
+(the full run is about half an hour on a loaded 2-core machine; --only app or
+--only watch runs one part, --trace adds tracemalloc to the app's last half).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import ctypes
 import gc
 import io
+import math
 import os
 import sys
 import tempfile
+import tracemalloc
+import weakref
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -40,42 +59,195 @@ sys.path.insert(0, str(TESTS / "pilot"))
 
 GROWTH_LIMIT_MB = 5.0
 SLOPE_LIMIT_MB = 0.5
+#: A type whose live count grows by this many per 100 rounds (or per day) over
+#: the last half is named as growing: a real leak shows as a count that climbs,
+#: the allocator keeping its high water does not.
+TYPE_GROWTH_SHOWN = 20
+#: Fewer samples than this in the last half fit no trend worth a verdict.
+MIN_TREND_SAMPLES = 8
+
+
+def status_mb(field: str) -> float:
+    """A size from /proc/self/status (VmRSS: resident now, VmHWM: the peak), in MB."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no {field} in /proc/self/status")
 
 
 def rss_mb() -> float:
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmRSS in /proc/self/status")
+    return status_mb("VmRSS")
 
 
-def slope(samples: list[float]) -> float:
-    """Least-squares slope of the samples per step."""
-    n = len(samples)
-    if n < 2:
-        return 0.0
-    mean_x, mean_y = (n - 1) / 2, sum(samples) / n
-    num = sum((x - mean_x) * (y - mean_y) for x, y in enumerate(samples))
-    den = sum((x - mean_x) ** 2 for x in range(n))
-    return num / den
+def type_name(thing: object) -> str:
+    name = f"{type(thing).__module__}.{type(thing).__qualname__}"
+    if isinstance(thing, weakref.ref) and thing() is None:
+        # Told apart: sqlite3 keeps a dead reference per cursor on its
+        # connection and purges them every 200 cursors (a saw, not a leak).
+        return name + " (dead)"
+    return name
 
 
-def verdict(name: str, unit: str, warm: float, end: float, samples: list[float], per: int) -> bool:
-    half = samples[len(samples) // 2:]
-    trend = slope(half) * per
-    growth = end - warm
-    ok = growth <= GROWTH_LIMIT_MB and trend < SLOPE_LIMIT_MB
-    print(f"{name}: {warm:.1f} MB after warm-up, {end:.1f} MB at the end: growth {growth:+.1f} MB "
-          f"(limit {GROWTH_LIMIT_MB:g}); last-half trend {trend:+.2f} MB per {unit} "
-          f"(limit {SLOPE_LIMIT_MB:g}) -> {'ok' if ok else 'OVER'}")
-    return ok
+def type_counts() -> Counter[str]:
+    """Live objects the collector tracks, by type (module.name)."""
+    return Counter(type_name(o) for o in gc.get_objects())
+
+
+class _MallInfo2(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in
+                "arena ordblks smblks hblks hblkhd usmblks fsmblks uordblks fordblks keepcost".split()]
+
+
+def _mallinfo2() -> Callable[[], _MallInfo2] | None:
+    try:
+        function = ctypes.CDLL(None).mallinfo2  # glibc 2.33 and later
+    except (OSError, AttributeError):
+        return None
+    function.restype = _MallInfo2
+    return function
+
+
+MALLINFO2 = _mallinfo2()
+
+
+def malloc_mb() -> tuple[float, float]:
+    """C's heap (sqlite, tree-sitter, the interpreter's own): what malloc has
+    handed out and still in use, and what it holds from the system (in use
+    plus its free lists), in MB; (nan, nan) without glibc's mallinfo2."""
+    if MALLINFO2 is None:
+        return math.nan, math.nan
+    info = MALLINFO2()
+    return (info.uordblks + info.hblkhd) / 2**20, (info.arena + info.hblkhd) / 2**20
+
+
+@dataclass
+class Sample:
+    """One reading, taken after a collection: resident memory, the blocks
+    Python's allocator has handed out (the Python heap, without the
+    allocator's free arenas), C's heap in use and held, and the live objects
+    the collector tracks."""
+
+    rss: float
+    blocks: int
+    malloc_used: float
+    malloc_held: float
+    objects: int
+
+
+def sample() -> Sample:
+    gc.collect()
+    return Sample(rss_mb(), sys.getallocatedblocks(), *malloc_mb(), len(gc.get_objects()))
+
+
+def fit(values: list[float]) -> tuple[float, float]:
+    """Least-squares slope per step of evenly spaced values, and its standard error."""
+    n = len(values)
+    if n < 3:
+        return 0.0, float("inf")
+    mean_x, mean_y = (n - 1) / 2, sum(values) / n
+    sxx = sum((x - mean_x) ** 2 for x in range(n))
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in enumerate(values)) / sxx
+    residual = sum((y - mean_y - slope * (x - mean_x)) ** 2 for x, y in enumerate(values))
+    return slope, math.sqrt(residual / (n - 2) / sxx)
+
+
+@dataclass
+class Soak:
+    """The readings of one soak and its verdict.
+
+    ``per`` is how many samples make the unit the trend is given in (100
+    rounds, one day). The growth is the end against the reading after the
+    warm-up; the trend is fitted to the samples of the last half only."""
+
+    name: str
+    unit: str
+    per: float
+    warm: Sample
+    samples: list[Sample] = field(default_factory=list)
+    middle_types: Counter[str] = field(default_factory=Counter)
+    end_types: Counter[str] = field(default_factory=Counter)
+    peak: float = 0.0  # VmHWM when the part ended (the process's peak so far)
+
+    def half(self) -> list[Sample]:
+        return self.samples[len(self.samples) // 2:]
+
+    def trend(self, values: list[float]) -> tuple[float, float]:
+        slope, error = fit(values)
+        return slope * self.per, error * self.per
+
+    def growing_types(self) -> list[tuple[str, int]]:
+        span = (len(self.half()) - 1) / self.per  # in units (100 rounds, days)
+        grown = [(name, self.end_types[name] - self.middle_types[name]) for name in self.end_types
+                 if not name.startswith(__name__ + ".")]  # this script's own samples
+        return sorted(((n, g) for n, g in grown if span > 0 and g >= TYPE_GROWTH_SHOWN * max(span, 1)),
+                      key=lambda item: -item[1])
+
+    def report(self) -> bool:
+        end = self.samples[-1]
+        growth = end.rss - self.warm.rss
+        half = self.half()
+        rss, rss_error = self.trend([s.rss for s in half])
+        blocks, _ = self.trend([s.blocks / 1000 for s in half])
+        objects, _ = self.trend([float(s.objects) for s in half])
+        used, _ = self.trend([s.malloc_used for s in half])
+        held, _ = self.trend([s.malloc_held for s in half])
+        enough = len(half) >= MIN_TREND_SAMPLES
+        growth_ok, trend_ok = growth <= GROWTH_LIMIT_MB, enough and rss < SLOPE_LIMIT_MB
+        mark = {True: "ok", False: "OVER" if enough else "not shown: too few samples"}
+        print(f"{self.name}: resident {self.warm.rss:.1f} MB after warm-up, {end.rss:.1f} MB at the end "
+              f"(peak {self.peak:.1f}): growth {growth:+.1f} MB (limit {GROWTH_LIMIT_MB:g}) "
+              f"-> {mark[growth_ok]}")
+        print(f"{self.name}: last-half trend from {len(half)} samples (at least {MIN_TREND_SAMPLES}): resident {rss:+.2f} "
+              f"\u00b1 {rss_error:.2f} MB per {self.unit} (limit {SLOPE_LIMIT_MB:g}) -> {mark[trend_ok]}")
+        print(f"{self.name}:   Python heap {blocks:+.1f}k blocks and {objects:+.0f} live objects "
+              f"per {self.unit} ({half[0].blocks / 1000:.0f}k blocks, {half[0].objects} objects "
+              f"at the half; {end.blocks / 1000:.0f}k, {end.objects} at the end)")
+        print(f"{self.name}:   C heap (malloc) {used:+.2f} MB in use and {held:+.2f} MB held per {self.unit} "
+              f"({half[0].malloc_used:.1f} in use, {half[0].malloc_held:.1f} held at the half; "
+              f"{end.malloc_used:.1f}, {end.malloc_held:.1f} at the end)")
+        print(f"{self.name}:   resident at each sample (MB): "
+              + " ".join(f"{s.rss:.1f}" for s in self.samples))
+        growing = self.growing_types()
+        if growing:
+            print(f"{self.name}:   types growing over the last half: "
+                  + ", ".join(f"{name} {grown:+d}" for name, grown in growing[:8]))
+        else:
+            print(f"{self.name}:   no type grew by {TYPE_GROWTH_SHOWN} or more per {self.unit} over the last half")
+        return growth_ok and trend_ok
+
+
+class Tracer:
+    """With --trace: tracemalloc from the warm-up on, and the lines whose
+    memory grew most between the half and the end (slow; to find a cause)."""
+
+    def __init__(self, on: bool) -> None:
+        self.on, self.first = on, None
+        if on:
+            tracemalloc.start(8)
+
+    def middle(self) -> None:
+        if self.on:
+            gc.collect()
+            self.first = tracemalloc.take_snapshot()
+
+    def end(self) -> None:
+        if not (self.on and self.first):
+            return
+        gc.collect()
+        last = tracemalloc.take_snapshot()
+        tracemalloc.stop()
+        print("tracemalloc, the most grown between the half and the end:")
+        for stat in last.compare_to(self.first, "traceback")[:8]:
+            print(f"  {stat.size_diff / 1024:+.1f} KiB in {stat.count_diff:+d} blocks")
+            for line in stat.traceback.format()[-6:]:
+                print("    " + line)
 
 
 # --- 1. the app ----------------------------------------------------------------------------
 
 
-async def app_day(rounds: int, warm_up: int) -> bool:
+async def app_day(rounds: int, warm_up: int, every: int, trace: bool) -> Soak:
     from pilot_helpers import FakeClock, fixed_wall, tick
 
     from coach.paths import resolve_paths
@@ -165,29 +337,39 @@ async def app_day(rounds: int, warm_up: int) -> bool:
             if number % 4 == 0:
                 await editor()
 
+        async def reading() -> Sample:
+            # What stays, not the peak between two releases: the app's own
+            # release (it also runs on its interval), then a collection.
+            app.release_closed_widgets()
+            await settle()
+            return sample()
+
         await settle()
         for number in range(warm_up):
             await one_round(number)
-        gc.collect()
-        warm = rss_mb()
-        samples = []
+        soak = Soak("app", "100 rounds", per=100 / every, warm=await reading())
+        tracer = Tracer(trace)
+        middle = rounds // every // 2
         for number in range(rounds):
             await one_round(number)
-            if number % 10 == 9:
-                gc.collect()
-                samples.append(rss_mb())
-        gc.collect()
-        end = rss_mb()
+            if number % every == every - 1:
+                soak.samples.append(await reading())
+                if len(soak.samples) == middle + 1:
+                    soak.middle_types = type_counts()
+                    tracer.middle()
+        soak.end_types = type_counts()
+        soak.peak = status_mb("VmHWM")
+        tracer.end()
     print(f"app: {rounds} rounds after {warm_up} to warm up: {rounds} prompts answered each way, "
           f"{rounds * 4} openings of progress, {rounds} desk breaks started and stopped, "
-          f"{(rounds + 3) // 4} editor openings")
-    return verdict("app", "100 rounds", warm, end, samples, per=10)
+          f"{(rounds + 3) // 4} editor openings; a sample every {every} rounds")
+    return soak
 
 
 # --- 2. coach watch ------------------------------------------------------------------------
 
 
-def watch_week(days: int) -> bool:
+def watch_week(days: int) -> Soak:
     from coach.config import load_config
     from coach.paths import resolve_paths
     from coach.sitanswers import SitAnswer, send_answer
@@ -229,33 +411,56 @@ def watch_week(days: int) -> bool:
             out.seek(0)
             out.truncate()
 
-    run_day()  # warm-up
-    gc.collect()
-    warm = rss_mb()
-    samples = []
-    for _ in range(days):
-        run_day()
-        gc.collect()
-        samples.append(rss_mb())
+    hours = 2  # a sample every 2 simulated hours
+
+    def run_hours(count: float) -> None:
+        nonlocal answered
+        for _ in range(int(count * 3600 / step)):
+            moment["mono"] += step
+            view, news = watcher.sit.tick()
+            if watcher.sit.prompt_open and watcher.sit.is_owner:
+                send_answer(watcher.sit.answers_dir, SitAnswer(answers[answered % 3], wall(), 4242))
+                answered += 1
+            out.seek(0)
+            out.truncate()
+
+    run_hours(24)  # warm-up
+    soak = Soak("watch", "day", per=24 / hours, warm=sample())
+    steps = days * 24 // hours
+    for number in range(steps):
+        run_hours(hours)
+        soak.samples.append(sample())
+        if number == steps // 2:
+            soak.middle_types = type_counts()
+    soak.end_types = type_counts()
+    soak.peak = status_mb("VmHWM")
     watcher.sit.close()
-    print(f"watch: {days} simulated days after one to warm up, {answered} prompts answered "
-          f"(snooze, skip, already in turn), lunch locked, nights and the weekend away")
-    return verdict("watch", "day", warm, rss_mb(), samples, per=1)
+    print(f"watch: {days} simulated day{'s' if days != 1 else ''} after one to warm up, {answered} prompts answered "
+          f"(snooze, skip, already in turn), lunch locked, nights and the weekend away; "
+          f"a sample every {hours} simulated hours")
+    return soak
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=200)
-    parser.add_argument("--warm-up", type=int, default=10)
-    parser.add_argument("--days", type=int, default=7)
+    parser.add_argument("--rounds", type=int, default=200, help="rounds of the app's day (default 200)")
+    parser.add_argument("--warm-up", type=int, default=10, help="rounds before the first reading")
+    parser.add_argument("--every", type=int, default=5, help="rounds between two readings (default 5)")
+    parser.add_argument("--days", type=int, default=7, help="simulated days of coach watch (default 7)")
+    parser.add_argument("--trace", action="store_true",
+                        help="also tracemalloc the app's last half and show what grew (slow)")
+    parser.add_argument("--only", choices=("app", "watch"), help="run one part only")
     args = parser.parse_args()
-    ok = True
-    with tempfile.TemporaryDirectory() as home:
-        os.environ["COACH_HOME"] = str(Path(home) / "watch")
-        ok &= watch_week(args.days)
-    with tempfile.TemporaryDirectory() as home:
-        os.environ["COACH_HOME"] = str(Path(home) / "app")
-        ok &= asyncio.run(app_day(args.rounds, args.warm_up))
+    soaks = []
+    if args.only in (None, "watch"):
+        with tempfile.TemporaryDirectory() as home:
+            os.environ["COACH_HOME"] = str(Path(home) / "watch")
+            soaks.append(watch_week(args.days))
+    if args.only in (None, "app"):
+        with tempfile.TemporaryDirectory() as home:
+            os.environ["COACH_HOME"] = str(Path(home) / "app")
+            soaks.append(asyncio.run(app_day(args.rounds, args.warm_up, args.every, args.trace)))
+    ok = all([soak.report() for soak in soaks])
     return 0 if ok else 1
 
 
