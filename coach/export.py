@@ -151,25 +151,24 @@ def write_csv(store: Store, out: IO[str], first: date | None = None, last: date 
     writer = csv.writer(out)  # RFC 4180: CRLF, fields with CR or LF quoted
     writer.writerow(CSV_COLUMNS)
     rows = 0
-    for session, steps in _sessions(store, first, last):
-        for kind, fields in (("session", session), *(("step", step) for step in steps)):
-            fields["record"] = kind
-            writer.writerow([_csv_cell(fields.get(column)) for column in CSV_COLUMNS])
-            rows += 1
-    for fields in (break_fields(b) for b in store.iter_breaks(first, last)):
-        fields["record"] = "break"
-        writer.writerow([_csv_cell(fields.get(column)) for column in CSV_COLUMNS])
-        rows += 1
-    for flare, pains in _flareups(store, first, last):
-        for kind, fields in (("flareup", flare), *(("flareup_pain", p) for p in pains)):
-            fields["record"] = kind
-            writer.writerow([_csv_cell(fields.get(column)) for column in CSV_COLUMNS])
-            rows += 1
-    for fields in (level_fields(c) for c in store.iter_level_changes(first, last)):
-        fields["record"] = "level"
+    for kind, fields in _csv_records(store, first, last):
+        fields["record"] = kind
         writer.writerow([_csv_cell(fields.get(column)) for column in CSV_COLUMNS])
         rows += 1
     return rows
+
+
+def _csv_records(store: Store, first: date | None, last: date | None) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(record kind, fields) in the CSV's order: each session then its steps,
+    breaks, each flare-up then its pain scores, level changes."""
+    for session, steps in _sessions(store, first, last):
+        yield "session", session
+        yield from (("step", step) for step in steps)
+    yield from (("break", break_fields(b)) for b in store.iter_breaks(first, last))
+    for flare, pains in _flareups(store, first, last):
+        yield "flareup", flare
+        yield from (("flareup_pain", pain) for pain in pains)
+    yield from (("level", level_fields(c)) for c in store.iter_level_changes(first, last))
 
 
 def _json_items(items: Iterator[dict[str, Any]]) -> Iterator[str]:

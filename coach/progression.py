@@ -183,6 +183,13 @@ def after_session(level: int, pain_before: int | None, pain_after: int | None,
     return (level - 1, why) if level > 0 else None
 
 
+def after_offer(level: int, accepted: bool) -> tuple[int, str]:
+    """The level after a step up was offered, as (new level, reason): one
+    level up when taken; the same, remembered as declined, when not (the
+    offer then waits for two more good sessions)."""
+    return (level + 1, UP) if accepted else (level, DECLINED)
+
+
 @dataclass(frozen=True)
 class LevelNow:
     """A routine's level at its next start, and whether to offer a step up."""

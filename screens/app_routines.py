@@ -13,7 +13,7 @@ from textual import work
 from coach.flareup import Fit
 from coach.library import Library, LibraryEntry, folder_signature, load_library
 from coach.model import Routine
-from coach.progression import DECLINED, UP, clamp, read_level, top_level
+from coach.progression import after_offer, clamp, read_level, top_level
 from coach.history import ReadStopped
 from coach.step_fates import StepRecord
 from coach.store import SessionRecord, StoreError
@@ -148,8 +148,8 @@ class RoutineFlow:
         if not now.offer:
             return now.level
         accepted = await self.push_screen_wait(LevelUpScreen(routine, now.level))
-        level = now.level + 1 if accepted else now.level
-        store.record_level_change(routine.id, now.level, level, UP if accepted else DECLINED)
+        level, reason = after_offer(now.level, accepted)
+        store.record_level_change(routine.id, now.level, level, reason)
         self.levels[routine.id] = level
         return level
 

@@ -64,3 +64,19 @@ async def reads_landed(pilot, timeout: float = 10.0) -> None:
         assert time.monotonic() < deadline, "a history read never finished"
         await asyncio.sleep(0.01)
     await pilot.pause()
+
+
+async def into_the_player(pilot, routine_id: str):
+    """Start a routine that asks for a pain score first: past its cautions
+    (enter) and the score (s skips), into the player."""
+    from screens.player import PlayerScreen
+
+    pilot.app.start_routine(routine_id)
+    await pilot.pause()
+    await pilot.press("enter")  # cautions
+    await pilot.pause()
+    await pilot.press("s")  # no pain score
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, PlayerScreen)
+    return screen

@@ -12,7 +12,7 @@ from coach.store import open_store
 from screens.player import PlayerScreen
 from screens.widgets.progress import RoutineProgress
 
-from pilot_helpers import SIZE, fixed_wall, tick
+from pilot_helpers import SIZE, fixed_wall, into_the_player, tick
 
 
 TIME_KEYS = ["+", "-", "Time"]
@@ -43,15 +43,7 @@ def position(screen) -> str:
 
 
 async def into_finger_pressure(pilot) -> PlayerScreen:
-    pilot.app.start_routine("finger-pressure")
-    await pilot.pause()
-    await pilot.press("enter")  # cautions
-    await pilot.pause()
-    await pilot.press("s")  # no pain score
-    await pilot.pause()
-    screen = pilot.app.screen
-    assert isinstance(screen, PlayerScreen)
-    return screen
+    return await into_the_player(pilot, "finger-pressure")
 
 
 async def test_plus_and_minus_change_a_therapy_step_within_its_limits(build, clock) -> None:

@@ -12,19 +12,12 @@ from screens.editor import EditorScreen
 from screens.player import PlayerScreen
 from screens.widgets.figure import FigureCanvas, FigurePanel
 
-from pilot_helpers import SIZE, tick
+from pilot_helpers import SIZE, into_the_player, tick
 
 
 async def into_the_bridge(pilot, clock) -> PlayerScreen:
     """Core and back strength, past its pain check and "get ready", up to the bridge."""
-    pilot.app.start_routine("core-and-back-strength")
-    await pilot.pause()
-    await pilot.press("enter")  # cautions
-    await pilot.pause()
-    await pilot.press("s")  # no pain score
-    await pilot.pause()
-    screen = pilot.app.screen
-    assert isinstance(screen, PlayerScreen)
+    screen = await into_the_player(pilot, "core-and-back-strength")
     for _ in range(3):  # get ready, tummy brace, curl-up
         await pilot.press("n")
         await pilot.pause()

@@ -156,3 +156,10 @@ def test_the_level_read_from_the_history_goes_up_holds_and_steps_back(tmp_path) 
         assert read_level(store, RANGED).level == 0
         assert [s.level for s in store.recent_sessions()][:1] == [1]
         assert routine_rows(build_report(store, clock.now.date(), 30))[0][-1] == "1"
+
+
+def test_an_offer_taken_is_one_level_up_and_declined_stays_remembered() -> None:
+    from coach.progression import DECLINED, UP, after_offer
+
+    assert after_offer(2, True) == (3, UP)
+    assert after_offer(2, False) == (2, DECLINED)
