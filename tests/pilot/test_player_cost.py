@@ -41,7 +41,7 @@ async def test_the_countdown_draws_what_digits_draws(classes: str) -> None:
         theirs, ours = app.query_one("#theirs", Digits), app.query_one("#ours", Countdown)
         for widget in (theirs, ours):
             widget.set_class(bool(classes), classes or "unused")
-        for value in ("0:00", "12:34", "--:--", "1:05", "59:59", "0:07"):
+        for value in ("0:00", "12:34", "--:--", "1:05", "1:04", "0:59", "59:59", "58:59", "0:07"):  # same widths too
             theirs.update(value)
             ours.update(value)
             await pilot.pause()
@@ -117,3 +117,48 @@ async def test_a_history_write_while_a_routine_plays_draws_nothing(build, clock,
             app.history_changed.publish(None)  # what the history writer's "written" does
             await pilot.pause()
         assert drawn == []
+
+
+def cells(regions, within: Region) -> set[tuple[int, int]]:
+    """The screen cells of ``regions`` inside ``within``."""
+    found = set()
+    for region in regions:
+        part = region.intersection(within)
+        found.update((x, y) for y in part.line_range for x in range(part.x, part.right))
+    return found
+
+
+async def test_one_small_screen_update_a_second_while_the_figure_moves(build, clock, monkeypatch) -> None:
+    """The count, the figure and the rest change together, once a second, in
+    one screen update, and only the cells that changed are drawn again (issue
+    16's CPU: a figure frame between two counts was a second update a second,
+    and each redrew the whole figure and the whole countdown)."""
+    from textual.screen import Screen
+
+    from screens.widgets.figure import FigureCanvas
+
+    app = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = await into_the_bridge(pilot, clock)
+        await tick(pilot, clock, 0.0625)
+        canvas, countdown = screen.query_one(FigureCanvas), screen.query_one(Countdown)
+        passes: list[tuple[set[str], list[Region]]] = []
+        compositor_refresh = Screen._compositor_refresh
+
+        def counting(shown):  # type: ignore[no-untyped-def]
+            passes.append(({w.id or "" for w in shown._dirty_widgets}, list(shown._compositor._dirty_regions)))
+            return compositor_refresh(shown)
+
+        monkeypatch.setattr(Screen, "_compositor_refresh", counting)
+        frames = []
+        for _ in range(8 * 12):  # 12 s: two reps of the bridge and the rest after, woken every 1/8 s
+            await tick(pilot, clock, 0.125)
+            frames.append(canvas.frame.t)
+        assert len(set(frames)) >= 3  # it moved: half way up, up, down
+        assert 1 <= len(passes) <= 12  # never more than one screen update a second
+        moved = [(names, regions) for names, regions in passes if "figure-canvas" in names]
+        assert moved and all("countdown" in names for names, _ in moved)  # the frame changes with the count
+        for _, regions in moved:  # not the whole figure, nor the whole countdown: what changed
+            assert 0 < len(cells(regions, canvas.region)) < canvas.region.area
+            assert 0 < len(cells(regions, countdown.region)) < countdown.region.area
