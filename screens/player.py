@@ -28,6 +28,7 @@ from coach.timeline import PhaseKind, build_timeline
 from coach.voice import find_voice_command, speak
 from screens.base import CoachScreen
 from screens.widgets.sit_line import SitLine
+from screens.widgets.text_line import TextLine
 from screens.text import bullets, literal
 from screens.widgets.countdown import Countdown
 from screens.widgets.figure import FigurePanel, PlainFigurePanel
@@ -108,20 +109,20 @@ class PlayerScreen(CoachScreen[PlayerResult]):
         with PlainColumn(id="player"):
             with PlainRow(id="player-top"):
                 yield Static(literal(self.routine.title, "bold"), id="routine-title")
-                yield Static(id="routine-position")
+                yield TextLine(id="routine-position")
             with PlainRow(id="player-body"):
                 with PlainColumn(id="player-main"):
                     yield Static(id="phase-label")
-                    yield Static(id="phase-counts")
+                    yield TextLine(id="phase-counts")
                     yield Countdown("0:00", id="countdown")
-                    yield Static(id="beat")
+                    yield TextLine(id="beat")
                     with PlainScroll(id="instructions-box"):
                         yield Static(id="instructions")
                         yield Static(id="figure-text")  # the figure in words, when it is left out
                 yield PlainFigurePanel(animate=self._figures_move, id="figure-panel")
-            yield Static(id="cue")
+            yield TextLine(id="cue")
             yield RoutineProgress(id="routine-progress")
-            yield Static(id="up-next")
+            yield TextLine(id="up-next")
         yield SitLine()
         yield KeysFooter()
 

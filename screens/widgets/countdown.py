@@ -26,6 +26,7 @@ class Countdown(Digits):
     def __init__(self, value: str = "", *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
         super().__init__(value, id=id)
         self._strips: tuple[int, tuple[Strip, ...]] | None = None
+        self._bold: bool | None = None  # whether the style is bold (the bold font)
 
     def update(self, value: str) -> None:
         """Show ``value``; nothing happens when it is already shown.
@@ -43,8 +44,9 @@ class Countdown(Digits):
             self._strips = None
             super().update(value)
             return
-        bold = self.rich_style.bold  # looked up once: it walks the widget's ancestors
-        before, after = _rows(self.value, bold), _rows(value, bold)
+        if self._bold is None:
+            self._bold = bool(self.rich_style.bold)  # looked up once per style: it walks the ancestors
+        before, after = _rows(self.value, self._bold), _rows(value, self._bold)
         self._value = value  # Digits' own field, as Digits.update sets it; the lines are drawn here
         self._strips = None
         differs = [x for x in range(len(after[0])) if any(old[x:x + 1] != new[x:x + 1] for old, new in zip(before, after))]
@@ -56,6 +58,7 @@ class Countdown(Digits):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._strips = None  # a new colour (paused) or theme: drawn again
+        self._bold = None
 
     def render_line(self, y: int) -> Strip:
         """A line of the digits (drawn once per value, width and style)."""

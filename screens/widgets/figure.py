@@ -161,6 +161,7 @@ class FigurePanel(Vertical):
         super().__init__(id=id, classes="empty")  # nothing to show until a figure comes
         self._animate = animate
         self._poses: tuple[Pose, ...] = ()
+        self._canvas: FigureCanvas | None = None
 
     def compose(self) -> ComposeResult:
         yield FigureCanvas(id="figure-canvas")
@@ -181,8 +182,10 @@ class FigurePanel(Vertical):
         self.update_frame(state)
 
     def update_frame(self, state: PlayerState) -> None:
-        """Show the frame for ``state``."""
-        self.query_one(FigureCanvas).show(frame_at(self._poses, state, animate=self._animate()))
+        """Show the frame for ``state`` (every second while a step plays)."""
+        if self._canvas is None:
+            self._canvas = self.query_one(FigureCanvas)  # looked up once
+        self._canvas.show(frame_at(self._poses, state, animate=self._animate()))
 
     def still(self, poses: tuple[Pose, ...]) -> None:
         """Show ``poses`` still (the position to reach), with the descriptions (the editor's preview)."""

@@ -9,9 +9,10 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.geometry import Region
 from textual.widget import Widget
-from textual.widgets import Digits
+from textual.widgets import Digits, Static
 
 from screens.widgets.countdown import Countdown
+from screens.widgets.text_line import TextLine
 
 from test_figures import into_the_bridge
 from pilot_helpers import SIZE, tick
@@ -162,3 +163,40 @@ async def test_one_small_screen_update_a_second_while_the_figure_moves(build, cl
         for _, regions in moved:  # not the whole figure, nor the whole countdown: what changed
             assert 0 < len(cells(regions, canvas.region)) < canvas.region.area
             assert 0 < len(cells(regions, countdown.region)) < countdown.region.area
+
+
+class TwoLines(App[None]):
+    CSS = """
+    Static { color: $text-muted; }
+    #theirs-auto, #ours-auto { width: auto; }
+    #theirs-short, #ours-short { width: 12; }
+    .centre { text-align: center; }
+    """
+
+    def compose(self) -> ComposeResult:
+        for name in ("auto", "wide", "short"):
+            yield Static(id=f"theirs-{name}")
+            yield TextLine(id=f"ours-{name}")
+
+
+@pytest.mark.parametrize("classes", ["", "centre"])
+async def test_a_text_line_draws_what_static_draws(classes: str) -> None:
+    """The player's often-changing lines (screens.widgets.text_line): the same
+    cells as Static, through the quick path or Static's own."""
+    from textual.content import Content
+
+    app = TwoLines()
+    async with app.run_test(size=(60, 12)) as pilot:
+        contents = [Content("Step 1 of 4  -  4:50 left"), Content("Step 1 of 4  -  4:49 left"),
+                    Content.assemble("Next: ", Content.styled("bold", "bold")), Content("a line too long for twelve"),
+                    Content(""), Content("Rep 2 of 10")]
+        for name in ("auto", "wide", "short"):
+            theirs, ours = app.query_one(f"#theirs-{name}", Static), app.query_one(f"#ours-{name}", TextLine)
+            for widget in (theirs, ours):
+                widget.set_class(bool(classes), classes or "unused")
+            for content in contents:
+                theirs.update(content)
+                ours.update(content)
+                await pilot.pause()
+                assert ours.size == theirs.size
+                assert lines(ours) == lines(theirs), (name, content.plain)
