@@ -17,11 +17,11 @@ from textual.screen import Screen
 from textual.signal import Signal
 
 from coach.clocks import boot_clock, boot_id
-from coach.config import load_config, save_theme
+from coach.config import load_config_cached, save_theme
 from coach.flareup import NO_FLARE, FlareState
 from coach.history import History, ReadStopped
 from coach.keymap import lost_keys
-from coach.library import Library, folder_signature, load_library
+from coach.library import Library, folder_signature, load_library_cached
 from coach.paths import Paths, resolve_paths
 from coach.recorder import close_dead_sessions, resumable_with_steps
 from coach.reminders import TherapyReminder
@@ -374,8 +374,8 @@ def make_app(
     wall = wall or (lambda: datetime.now().astimezone())
     from screens.keys import BINDING_IDS
 
-    config = load_config(paths.config_file, known_bindings=BINDING_IDS)
-    library = library if library is not None else load_library(paths.routines_dir)
+    config = load_config_cached(paths.config_file, paths.config_cache, known_bindings=BINDING_IDS)
+    library = library if library is not None else load_library_cached(paths.routines_dir, paths.library_cache)
     # Opened on the history's own thread: a lock held now delays it, no more.
     store = History(paths.history_file, clock=wall)
     if boottime is None and monotonic is time.monotonic:

@@ -11,7 +11,7 @@ import asyncio
 from textual import work
 
 from coach.flareup import Fit
-from coach.library import Library, LibraryEntry, folder_signature, load_library
+from coach.library import Library, LibraryEntry, folder_signature, load_library_cached
 from coach.model import Routine
 from coach.progression import after_offer, clamp, read_level, top_level
 from coach.history import ReadStopped
@@ -188,7 +188,8 @@ class RoutineFlow:
         seen = folder_signature(self.services.paths.routines_dir)
         if seen == self._routines_seen:
             return
-        library = load_library(self.services.paths.routines_dir)
+        paths = self.services.paths
+        library = load_library_cached(paths.routines_dir, paths.library_cache)  # and kept for the next start
         if not get_current_worker().is_cancelled:
             self.call_from_thread(self._routines_loaded, seen, library)
 
