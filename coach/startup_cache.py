@@ -30,6 +30,7 @@ import pickle
 import stat
 import sys
 from collections.abc import Callable, Hashable
+from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
@@ -64,8 +65,10 @@ def folder_key(folder: Path, suffixes: tuple[str, ...]) -> Hashable:
     return (str(folder), file_key(folder), tuple(file_key(folder / name) for name in names))
 
 
+@cache
 def code_key() -> Hashable:
-    """Coach's version, Python's, and each file of the ``coach`` package."""
+    """Coach's version, Python's, and each file of the ``coach`` package
+    (once a process: the code running does not change under it)."""
     package = Path(__file__).parent
     return (__version__, sys.version_info[:2], folder_key(package, (".py", ".yaml")))
 

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable, Iterable
 from datetime import datetime, tzinfo
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -33,10 +34,12 @@ from coach.voice import voice_missing
 from screens.app_flareup import FLARE_READ, REMINDER_READ, THERAPY_DUE, FlareUpFlow
 from screens.app_routines import RoutineFlow
 from screens.app_sitting import SitPrompts
-from screens.break_prompt import BreakPromptScreen
 from screens.commands import RoutineCommands
 from screens.release import release, release_when_home_returns
 from screens.services import Services
+
+if TYPE_CHECKING:  # the prompt's screen is imported when a break first comes due
+    from screens.break_prompt import BreakPromptScreen
 
 #: How often the user routine folder is checked for added, changed or removed files.
 ROUTINE_POLL_SECONDS = 2.0
