@@ -76,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="write to FILE (replaced whole, never half-written) instead of the terminal")
     p.add_argument("--days", type=_days, default=None, metavar="N",
                    help="only the last N days, today included (default: everything)")
-    sub.add_parser("paths", help="print where config, routines and history live")
+    sub.add_parser("paths", help="print where config, routines, history, state and the cache live")
     return parser
 
 

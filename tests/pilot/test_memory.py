@@ -79,7 +79,7 @@ async def test_without_pruning_home_s_footer_keeps_its_old_keys(build, monkeypat
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         footer = app.screen.query_one(KeysFooter)
-        for _ in range(2):  # as when the keys shown change (the player's pause and resume)
+        for _ in range(2):  # as when the keys shown change (the player's + and - come and go)
             footer.refresh(recompose=True)
             await pilot.pause()
         assert any(name == "FooterKey" for name in detached_widgets())

@@ -21,6 +21,13 @@ from coach.library import load_library, load_library_cached
 GOOD = "id: {id}\ntitle: {title}\nsummary: s\ncategory: rest\nsteps:\n  - kind: timer\n    title: Walk\n    duration: 1m\n"
 
 
+@pytest.fixture(autouse=True)
+def settled_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files written by a test are seconds old at most: trusted at once here
+    (test_a_file_changed_moments_ago_is_not_trusted_yet checks the wait)."""
+    monkeypatch.setattr(startup_cache, "SETTLE_NS", 0)
+
+
 @pytest.fixture
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Each time the library is really read, from the files."""
@@ -103,8 +110,12 @@ def test_a_new_coach_reads_again(tmp_path: Path, reads: list[str], monkeypatch: 
 
 
 def test_an_edited_checker_reads_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The key holds every file of the coach package: a copy of it with one
-    file touched gives another key."""
+    """The key holds every file of the coach package (and PyYAML's): a copy of
+    it with one file touched gives another key."""
+    held = repr(startup_cache.code_key())
+    for name in ("routine_checker.py", "model.py", "poses.yaml", "routines.py"):
+        assert f"/coach/{name}'" in held, name
+    assert "/yaml/__init__.py'" in held
     package = tmp_path / "coach"
     package.mkdir()
     for name in ("routine_checker.py", "model.py", "poses.yaml"):
@@ -179,7 +190,9 @@ def test_the_app_s_start_up_does_not_load_the_yaml_reader_when_the_cache_answers
     """What the cache is for: a start-up served from it imports neither YAML
     nor the routine checker (about 30 ms)."""
     env = {**os.environ, "COACH_HOME": str(tmp_path)}
-    (tmp_path / "config.yaml").write_text("cues:\n  bell: false\n")
+    config = tmp_path / "config.yaml"
+    config.write_text("cues:\n  bell: false\n")
+    os.utime(config, (1_700_000_000, 1_700_000_000))  # written long ago, as a person's settings are
     probe = ("import sys; from coach.paths import resolve_paths; from screens.app import make_app; "
              "app = make_app(resolve_paths()); app.services.store.close(); app.services.sit.close(); "
              "print(sorted(m for m in ('yaml', 'coach.yamlsafe', 'coach.routine_checker', 'coach.routines') "
@@ -189,3 +202,45 @@ def test_the_app_s_start_up_does_not_load_the_yaml_reader_when_the_cache_answers
     assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
     assert "yaml" in first.stdout  # the first start reads the files
     assert second.stdout.strip() == "[]"
+
+
+def test_a_file_changed_moments_ago_is_not_trusted_yet(tmp_path: Path, reads: list[str],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Within one tick of the file system's clock, an edit of the same size
+    leaves every stat as it was: what was read from a file changed in the last
+    two seconds is not kept."""
+    monkeypatch.setattr(startup_cache, "SETTLE_NS", 2_000_000_000)
+    folder, cache = tmp_path / "routines", tmp_path / "cache" / "library.pickle"
+    path = write(folder, "mine.yaml", GOOD.format(id="mine", title="Mine"))
+    load_library_cached(folder, cache)
+    assert not cache.exists()
+    os.utime(path, (1_700_000_000, 1_700_000_000))
+    os.utime(folder, (1_700_000_000, 1_700_000_000))
+    load_library_cached(folder, cache)
+    load_library_cached(folder, cache)
+    assert cache.exists() and len(reads) == 2  # kept once it had settled, then used
+
+
+def test_a_pickle_that_would_run_code_is_refused(tmp_path: Path, reads: list[str]) -> None:
+    """A cache copied from elsewhere (a shared COACH_HOME, an unpacked archive)
+    is the user's file but not the user's content: loading it builds Coach's
+    own dataclasses and enums, never calls anything else."""
+    folder, cache = tmp_path / "routines", tmp_path / "cache" / "library.pickle"
+    write(folder, "mine.yaml", GOOD.format(id="mine", title="Mine"))
+    load_library_cached(folder, cache)
+    key = pickle.loads(cache.read_bytes())  # the key comes first: this cache matches it
+    marker = tmp_path / "ran"
+
+    class Payload:
+        def __reduce__(self):  # type: ignore[no-untyped-def]
+            return (os.system, (f"touch {marker}",))
+
+    cache.write_bytes(pickle.dumps(key) + pickle.dumps(Payload()))
+    cache.chmod(0o600)
+    library = load_library_cached(folder, cache)
+    assert not marker.exists()
+    assert library == load_library(folder) and len(reads) == 2
+    cache.write_bytes(pickle.dumps(Payload()))  # and in the key's place
+    cache.chmod(0o600)
+    load_library_cached(folder, cache)
+    assert not marker.exists()
