@@ -7,6 +7,7 @@ own beyond the app's, and the rules it applies live in ``coach/``.
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING
 
 from textual import work
 
@@ -15,10 +16,13 @@ from coach.library import Library, LibraryEntry, folder_signature, load_library_
 from coach.model import Routine
 from coach.progression import after_offer, clamp, read_level, top_level
 from coach.history import ReadStopped
-from coach.step_fates import StepRecord
-from coach.store import SessionRecord, StoreError
+from coach.store_errors import StoreError
 from screens.messages import RoutineSaved, StartDeskBreak, StartRoutine
 from screens.services import Services
+
+if TYPE_CHECKING:  # the records come with the store, loaded after the first frame
+    from coach.step_fates import StepRecord
+    from coach.store import SessionRecord
 
 #: While a routine plays the sit line only says so: the sit timer is ticked
 #: this often then (answers from elsewhere, the heartbeat), not every second.
