@@ -76,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="write to FILE (replaced whole, never half-written) instead of the terminal")
     p.add_argument("--days", type=_days, default=None, metavar="N",
                    help="only the last N days, today included (default: everything)")
-    sub.add_parser("paths", help="print where config, routines and history live")
+    sub.add_parser("paths", help="print where config, routines, history, state and the cache live")
     return parser
 
 
@@ -151,9 +151,9 @@ def cmd_home(args: argparse.Namespace, paths: Paths) -> int:
 
 def cmd_run(args: argparse.Namespace, paths: Paths) -> int:
     """``coach run ROUTINE``: the app, straight into the player; back to the shell at the end."""
-    from coach.library import load_library
+    from coach.library import load_library_cached
 
-    library = load_library(paths.routines_dir)
+    library = load_library_cached(paths.routines_dir, paths.library_cache)
     entry = library.get(args.routine)
     if entry is None:
         known = ", ".join(r.id for r in library.routines)

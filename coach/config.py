@@ -21,16 +21,19 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from coach.config_values import (
     DEFAULT_USED, IGNORED, Boolean, Choice, Command, Duration, Expected, KeyMap, Kind, NameList, Reported, RoutineId,
     ThemeName, WholeNumber, WorkHoursValue,
 )
 from coach.fileio import atomic_write
-from coach.routines import unknown_key_message
+from coach.routine_format import unknown_key_message
 from coach.saferead import read_bounded
 from coach.sitting import SitSettings
-from coach.yamlsafe import Mark, YamlProblem, load_yaml
+
+if TYPE_CHECKING:
+    from coach.yamlsafe import Mark
 
 FIGURE_CHOICES = ("on", "still", "off")  # moving figures, still ones, none
 AWAY_SOURCE_NAMES = ("tmux", "terminals", "logind", "gnome", "screensaver", "x11", "macos")
@@ -163,6 +166,16 @@ class LoadedConfig:
     path: Path | None = None
 
 
+def load_config_cached(path: Path, cache_file: Path | None, known_bindings: Collection[str] = ()) -> LoadedConfig:
+    """:func:`load_config`, or what it gave last time for the same file, the
+    same binding ids and the same Coach (:mod:`coach.startup_cache`). Settings
+    with a problem are read again each time (the message is said each start)."""
+    from coach.startup_cache import cached, file_key
+
+    key = ("config", file_key(path), tuple(sorted(known_bindings)))
+    return cached(cache_file, key, lambda: load_config(path, known_bindings), keep=lambda loaded: not loaded.problems)
+
+
 def load_config(path: Path, known_bindings: Collection[str] = ()) -> LoadedConfig:
     """Read ``config.yaml``; never raises for a user mistake. With
     ``known_bindings`` (the app's binding ids), ``keys:`` names only those."""
@@ -172,6 +185,8 @@ def load_config(path: Path, known_bindings: Collection[str] = ()) -> LoadedConfi
         return LoadedConfig(Config(), (), path)
     except OSError as err:
         return LoadedConfig(Config(), (f"{path}: cannot read the settings: {err.strerror or err}; using defaults",), path)
+    from coach.yamlsafe import YamlProblem, load_yaml  # only when there is a file to read
+
     try:
         root = load_yaml(data)
     except YamlProblem as problem:

@@ -12,15 +12,19 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import time as dtime
+from typing import TYPE_CHECKING
 
 from coach.durations import DurationError, format_duration, parse_duration
-from coach.routines import ID_PATTERN, unknown_key_message
+from coach.routine_format import ID_PATTERN, unknown_key_message
 from coach.sitting import WorkHours
-from coach.yamlsafe import Mark, Node
 
-#: Called for a mistake inside a value (a nested key): where, dotted name,
-#: message, and what happens then (IGNORED or DEFAULT_USED).
-Report = Callable[[Mark, str, str, str], None]
+if TYPE_CHECKING:  # the YAML reader is loaded only when a config.yaml is read
+    from coach.yamlsafe import Mark, Node
+
+    #: Called for a mistake inside a value (a nested key): where, dotted name,
+    #: message, and what happens then (IGNORED or DEFAULT_USED).
+    Report = Callable[[Mark, str, str, str], None]
+
 DEFAULT_USED = "; its default is used"
 IGNORED = "; ignored"
 

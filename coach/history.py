@@ -33,9 +33,12 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from coach.store import Clock, Store, StoreError, StoreNewerError, is_read_only_error, open_reader, open_store
+from coach.store_errors import StoreError, StoreNewerError
+
+if TYPE_CHECKING:  # the store itself is loaded on the history's threads, when it is first opened
+    from coach.store import Clock, Store
 
 T = TypeVar("T")
 
@@ -73,7 +76,7 @@ class History:
     def __init__(self, path: Path, clock: Clock | None = None, *,
                  on_problem: Callable[[str], None] | None = None,
                  on_written: Callable[[], None] | None = None,
-                 opener: Callable[..., Store] = open_store) -> None:
+                 opener: Callable[..., Store] | None = None, start: bool = True) -> None:
         self.path = Path(path)
         self._clock = clock
         self._opener = opener
@@ -99,10 +102,19 @@ class History:
         self._pending = 0
         self._pending_lock = threading.Lock()
         self._thread = threading.Thread(target=self._run, name="coach-history", daemon=True)
-        self._thread.start()
-        # Open now, on the writer's thread, so a problem with the file is
+        # Open at once, on the writer's thread, so a problem with the file is
         # said at start-up and not at the first write.
         self.submit(lambda store: None)
+        if start:
+            self.start()
+
+    def start(self) -> None:
+        """Start the writer's thread (once). A History made with ``start=False``
+        holds what it is given until then: the app starts it after its first
+        frame, so opening the file and loading the store never compete with it."""
+        with self._pending_lock:
+            if self._thread.ident is None:
+                self._thread.start()
 
     def listen(self, on_problem: Callable[[str], None], on_written: Callable[[], None] | None = None) -> None:
         """Who to tell (from the writer's thread); what was said before is told now."""
@@ -148,6 +160,7 @@ class History:
     def flush(self, timeout: float | None = None) -> bool:
         """Wait (off the screen's thread!) until every write queued so far has
         been tried; True when nothing is left."""
+        self.start()
         done: Future[None] = self.submit(lambda store: None)
         try:
             done.result(timeout)
@@ -161,6 +174,7 @@ class History:
         """Let every queued write land, then close. With ``timeout`` it returns
         False when writes are still waiting then (the writer keeps going until
         the process ends); ``waiting`` is told, once, why it is waiting."""
+        self.start()  # what was queued before the start lands too
         self._queue.put(_STOP)
         deadline = None if timeout is None else time.monotonic() + timeout
         told = False
@@ -185,6 +199,8 @@ class History:
         Raises StoreError when there is no history (yet) or it is busy."""
         with self._read_lock:
             if self._reader is None:
+                from coach.store import open_reader
+
                 self._reader = open_reader(self.path, clock=self._clock)
             return job(self._reader)
 
@@ -241,7 +257,10 @@ class History:
         pause = 0.05
         while self._writer is None and self.off_reason is None:
             try:
-                self._writer = self._opener(self.path, clock=self._clock, busy_timeout=WRITER_BUSY_TIMEOUT)
+                opener = self._opener
+                if opener is None:
+                    from coach.store import open_store as opener
+                self._writer = opener(self.path, clock=self._clock, busy_timeout=WRITER_BUSY_TIMEOUT)
                 self.recovered_from = self._writer.recovered_from
                 if self.recovered_from is not None:
                     self._say(f"The history file could not be read, so it was moved to {self.recovered_from}"
@@ -249,6 +268,8 @@ class History:
             except StoreNewerError as err:
                 self.off_reason = f"{err}. History is off for this run."
             except StoreError as err:
+                from coach.store_files import is_read_only_error
+
                 if is_read_only_error(err):
                     self.read_only = True
                     self.off_reason = (f"The history ({self.path}) is read-only here, so what you do in this run"

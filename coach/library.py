@@ -12,8 +12,15 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from coach.model import Routine
-from coach.routines import Problem, RoutineError, parse_routine, read_routine_file
+
+if TYPE_CHECKING:
+    from coach.routines import Problem
+
+# The reader and checker (coach.routines, and YAML under it) are imported when
+# a file is read: a start-up served from the cache (load_library_cached) never needs them.
 
 BUILTIN = "built-in"
 USER = "user"
@@ -65,6 +72,8 @@ class Library:
 
 def builtin_entries() -> list[LibraryEntry]:
     """The routines shipped with Coach (read with importlib.resources)."""
+    from coach.routines import RoutineError, parse_routine
+
     entries = []
     folder = resources.files("routines")
     for item in sorted(folder.iterdir(), key=lambda i: i.name):
@@ -82,6 +91,8 @@ def builtin_entries() -> list[LibraryEntry]:
 
 def user_entries(folder: Path) -> list[LibraryEntry]:
     """The routines in the user's folder; a missing folder is simply empty."""
+    from coach.routines import Problem, RoutineError, read_routine_file
+
     try:
         files = sorted(p for p in folder.iterdir() if p.suffix in ROUTINE_SUFFIXES and not p.name.startswith("."))
     except (FileNotFoundError, NotADirectoryError):
@@ -102,6 +113,8 @@ def user_entries(folder: Path) -> list[LibraryEntry]:
 
 
 def _mark_duplicate_ids(entries: list[LibraryEntry]) -> list[LibraryEntry]:
+    from coach.routines import Problem
+
     by_id: dict[str, list[LibraryEntry]] = {}
     for entry in entries:
         by_id.setdefault(entry.id, []).append(entry)
@@ -154,3 +167,18 @@ def load_library(user_folder: Path | None) -> Library:
             merged[entry.id] = entry
     ordered = sorted(list(merged.values()) + extra, key=lambda e: (e.id, e.origin))
     return Library(tuple(ordered), tuple(notices))
+
+
+def load_library_cached(user_folder: Path | None, cache_file: Path | None) -> Library:
+    """:func:`load_library`, or what it gave last time for the same files
+    and the same Coach (:mod:`coach.startup_cache`). A library with a broken
+    file is not kept: why it broke (a slow disk, a locked file) may not hold
+    next time, and the person is fixing it anyway."""
+    from coach.startup_cache import cached, folder_key
+
+    builtin_folder = resources.files("routines")
+    if not isinstance(builtin_folder, Path):  # inside a zip: no stat to key on
+        return load_library(user_folder)
+    key = ("library", folder_key(builtin_folder, (".yaml",)),
+           folder_key(user_folder, ROUTINE_SUFFIXES) if user_folder is not None else None)
+    return cached(cache_file, key, lambda: load_library(user_folder), keep=lambda library: not library.broken)

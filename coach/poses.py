@@ -21,9 +21,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from coach.yamlsafe import Mark, Node, YamlProblem, load_yaml
+if TYPE_CHECKING:  # YAML is loaded when poses are read, not when a Pose is (the start-up cache)
+    from coach.yamlsafe import Mark, Node
 
 FRAME_WIDTH = 60
 FRAME_HEIGHT = 40
@@ -100,7 +101,7 @@ def complete_joints(given: dict[str, Point]) -> tuple[tuple[str, Point], ...]:
     return tuple((name, joints[name]) for name in ALL_JOINTS)
 
 
-Report = Callable[[Mark, str, str], None]
+Report = Callable[["Mark", str, str], None]
 
 
 def did_you_mean(word: str, known: tuple[str, ...] | list[str]) -> str:
@@ -317,6 +318,8 @@ def builtin_pose_names() -> frozenset[str]:
 
 def parse_pose_library(data: bytes | str, shown_as: str) -> dict[str, Pose]:
     """Read a pose library file; raises :class:`PoseLibraryError` listing every problem."""
+    from coach.yamlsafe import YamlProblem, load_yaml
+
     problems: list[str] = []
 
     def report(mark: Mark, field: str, message: str) -> None:

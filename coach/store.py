@@ -28,11 +28,12 @@ from typing import Any
 from coach.progression import CHANGE_REASONS
 from coach.saferead import regular_or_absent
 from coach.step_fates import StepRecord
+from coach.store_errors import StoreError, StoreForeignError, StoreNewerError
 from coach.store_files import is_read_only_error, move_aside, private_file, private_folder, regular_files_only
 from coach.store_queries import Queries
 from coach.store_records import (
-    BreakRecord, DayBreaks, DaySessions, FlareUpRecord, RoutineTotals, SessionRecord, StoreError, StoreForeignError,
-    StoreNewerError, check_count, check_pain, check_text, parse_utc, step_row, utc_text,
+    BreakRecord, DayBreaks, DaySessions, FlareUpRecord, RoutineTotals, SessionRecord, check_count, check_pain,
+    check_text, parse_utc, step_row, utc_text,
 )
 from coach.store_schema import (
     APPLICATION_ID, BREAK_ANSWERS, END_OUTCOMES, MIGRATIONS, PAIN_SOURCES, is_coach_history, migrate,

@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from coach.saferead import regular_or_absent
-from coach.store_records import StoreError
+from coach.store_errors import StoreError
 
 
 def private_folder(folder: Path) -> None:

@@ -1,4 +1,4 @@
-"""The history's records as Python sees them, its errors, and the checks on what is written.
+"""The history's records as Python sees them, and the checks on what is written.
 
 Rows become frozen dataclasses here (a session, a break, a flare-up, a day's
 totals), times go in and out as UTC text, and every value written is checked
@@ -13,17 +13,6 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from coach.step_fates import FATES, StepRecord
-
-class StoreError(Exception):
-    """The history could not be read or written; the message is one line."""
-
-
-class StoreNewerError(StoreError):
-    """The history file has a schema newer than this version of Coach knows."""
-
-
-class StoreForeignError(StoreError):
-    """The file at the history's path is another program's SQLite database."""
 
 
 #: Times are stored as UTC ISO 8601 text.

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable, Iterable
 from datetime import datetime, tzinfo
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -17,26 +18,27 @@ from textual.screen import Screen
 from textual.signal import Signal
 
 from coach.clocks import boot_clock, boot_id
-from coach.config import load_config, save_theme
+from coach.config import load_config_cached, save_theme
 from coach.flareup import NO_FLARE, FlareState
 from coach.history import History, ReadStopped
 from coach.keymap import lost_keys
-from coach.library import Library, folder_signature, load_library
+from coach.library import Library, folder_signature, load_library_cached
 from coach.paths import Paths, resolve_paths
-from coach.recorder import close_dead_sessions, resumable_with_steps
 from coach.reminders import TherapyReminder
 from coach.safety import RED_FLAGS_CONFIRMED_KEY
 from coach.sitclock import SitClock
 from coach.sitting import BreakEvent, pause_choices
-from coach.store import StoreError
+from coach.store_errors import StoreError
 from coach.voice import voice_missing
 from screens.app_flareup import FLARE_READ, REMINDER_READ, THERAPY_DUE, FlareUpFlow
 from screens.app_routines import RoutineFlow
 from screens.app_sitting import SitPrompts
-from screens.break_prompt import BreakPromptScreen
 from screens.commands import RoutineCommands
 from screens.release import release, release_when_home_returns
 from screens.services import Services
+
+if TYPE_CHECKING:  # the prompt's screen is imported when a break first comes due
+    from screens.break_prompt import BreakPromptScreen
 
 #: How often the user routine folder is checked for added, changed or removed files.
 ROUTINE_POLL_SECONDS = 2.0
@@ -109,13 +111,11 @@ class CoachApp(RoutineFlow, SitPrompts, FlareUpFlow, App[int]):
         return HomeScreen()
 
     def on_mount(self) -> None:
-        # Python's collector ran ~30 ms before the first frame; it is held off
-        # until then (see coach.cli) and the start-up objects frozen after.
-        self.call_after_refresh(_resume_gc)
+        # What the first frame does not show waits for it (_after_first_frame).
+        self.call_after_refresh(self._after_first_frame)
         self.sit_poll()  # the sit line is part of the first frame (a tick is a small file read and write)
         self._sit_interval = self.set_interval(1.0, self.sit_poll)
         self._routines_seen = folder_signature(self.services.paths.routines_dir)
-        self.load_therapy_reminder()
         self.set_interval(ROUTINE_POLL_SECONDS, self.check_routine_folder)
         # Later, not before the first frame: its thread would compete with drawing it.
         self.set_timer(AWAY_START_DELAY, self.watch_away_if_owner)
@@ -137,6 +137,18 @@ class CoachApp(RoutineFlow, SitPrompts, FlareUpFlow, App[int]):
         if self.services.config.config.keys:
             self.screen_change_signal.subscribe(self, self._say_lost_keys)
             self._say_lost_keys(self.screen)
+
+    def _after_first_frame(self) -> None:
+        """Start what the first frame does not show, so none of it competes with
+        drawing it: Python's collector (held off by coach.cli: it ran ~30 ms
+        before the first frame; the start-up objects are frozen now), the
+        history's writer (opening the file, loading the store's code), and the
+        start-up reads and checks (red flags, an interrupted session, the
+        therapy reminder), each off the screen's thread."""
+        _resume_gc()
+        if self.services.store is not None:
+            self.services.store.start()
+        self.load_therapy_reminder()
         self.startup_flow()
 
     # From the history's writer thread. Posted without waiting (never
@@ -202,6 +214,8 @@ class CoachApp(RoutineFlow, SitPrompts, FlareUpFlow, App[int]):
         store = self.services.store
         if store is None:
             return None
+        from coach.recorder import close_dead_sessions
+
         held = self.services.lock.held
         return store.submit(lambda writer: close_dead_sessions(writer, held))
 
@@ -210,6 +224,8 @@ class CoachApp(RoutineFlow, SitPrompts, FlareUpFlow, App[int]):
         store = self.services.store
         if store is None:
             return
+        from coach.recorder import resumable_with_steps
+
         try:
             record, steps = await asyncio.to_thread(store.read_when_free, resumable_with_steps,
                                                     stop=self._reads_unwanted())
@@ -374,10 +390,10 @@ def make_app(
     wall = wall or (lambda: datetime.now().astimezone())
     from screens.keys import BINDING_IDS
 
-    config = load_config(paths.config_file, known_bindings=BINDING_IDS)
-    library = library if library is not None else load_library(paths.routines_dir)
+    config = load_config_cached(paths.config_file, paths.config_cache, known_bindings=BINDING_IDS)
+    library = library if library is not None else load_library_cached(paths.routines_dir, paths.library_cache)
     # Opened on the history's own thread: a lock held now delays it, no more.
-    store = History(paths.history_file, clock=wall)
+    store = History(paths.history_file, clock=wall, start=False)  # started after the first frame
     if boottime is None and monotonic is time.monotonic:
         boottime = boot_clock()  # a fake monotonic gets no boot clock: suspend is then not guessed
     holder: list[CoachApp] = []

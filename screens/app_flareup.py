@@ -19,7 +19,7 @@ from coach.reminders import (
 )
 from coach.model import Routine
 from coach.history import ReadStopped
-from coach.store import StoreError
+from coach.store_errors import StoreError
 from screens.services import Services
 
 #: The worker group of the flare-up reads (tests wait for it).

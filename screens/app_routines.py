@@ -7,18 +7,22 @@ own beyond the app's, and the rules it applies live in ``coach/``.
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING
 
 from textual import work
 
 from coach.flareup import Fit
-from coach.library import Library, LibraryEntry, folder_signature, load_library
+from coach.library import Library, LibraryEntry, folder_signature, load_library_cached
 from coach.model import Routine
 from coach.progression import after_offer, clamp, read_level, top_level
 from coach.history import ReadStopped
-from coach.step_fates import StepRecord
-from coach.store import SessionRecord, StoreError
+from coach.store_errors import StoreError
 from screens.messages import RoutineSaved, StartDeskBreak, StartRoutine
 from screens.services import Services
+
+if TYPE_CHECKING:  # the records come with the store, loaded after the first frame
+    from coach.step_fates import StepRecord
+    from coach.store import SessionRecord
 
 #: While a routine plays the sit line only says so: the sit timer is ticked
 #: this often then (answers from elsewhere, the heartbeat), not every second.
@@ -188,7 +192,8 @@ class RoutineFlow:
         seen = folder_signature(self.services.paths.routines_dir)
         if seen == self._routines_seen:
             return
-        library = load_library(self.services.paths.routines_dir)
+        paths = self.services.paths
+        library = load_library_cached(paths.routines_dir, paths.library_cache)  # and kept for the next start
         if not get_current_worker().is_cancelled:
             self.call_from_thread(self._routines_loaded, seen, library)
 

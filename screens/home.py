@@ -91,8 +91,7 @@ class HomeScreen(CoachScreen[None]):
         self.plan = self.coach.flareup_plan()  # as last read: nothing is read here
         self.show_now()
         self.fill_list("")
-        self.coach.read_flareup()
-        self.coach.read_levels()
+        self.call_after_refresh(self._read_history)  # after the first frame (CoachApp._after_first_frame)
         self.set_interval(NOW_REFRESH_SECONDS, self.flareup_changed)
         coach = self.coach
         coach.library_changed.subscribe(self, lambda _library: self.routines_changed())
@@ -102,6 +101,10 @@ class HomeScreen(CoachScreen[None]):
         coach.history_changed.subscribe(self, self._history_changed, immediate=True)
         coach.flareup_read.subscribe(self, lambda _state: self.show_flareup())
         coach.levels_read.subscribe(self, lambda _levels: self.levels_changed())
+
+    def _read_history(self) -> None:
+        self.coach.read_flareup()
+        self.coach.read_levels()
 
     def on_unmount(self) -> None:
         # A signal's subscriber list holds the screen through its callbacks: let go.

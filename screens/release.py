@@ -4,9 +4,9 @@ Two holds, both found with gc referrers after opening and closing screens:
 
 1. Textual keeps a watcher, ``(owner, callback)``, on the *watched* object until
 that object's value next changes (Textual issue #6666, open in 8.2). A value
-that never changes keeps every owner that ever watched it: each time home's
-Footer is rebuilt its old keys stay on the Footer (they ``data_bind`` its
-``compact``), and every Header ever mounted stays on the app. Over a day of
+that never changes keeps every owner that ever watched it: each time a
+Footer is rebuilt (its keys changed) its old keys stay on the Footer (they
+``data_bind`` its ``compact``), and every Header ever mounted stays on the app. Over a day of
 break prompts and looks at progress that was about half a megabyte a screen.
    :func:`prune_closed_watchers` drops those entries. It only removes entries
    whose owner has closed, which Textual itself would drop at the next change

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import time
@@ -43,6 +44,14 @@ def sitting_seconds(term: Terminal) -> int:
         assert time.monotonic() < deadline, f"no sit line on the screen:\n{term.text()}"
 
 
+def owner_pid(coach_home: Path) -> int | None:
+    """The process that keeps the sit timer, as its state file says."""
+    try:
+        return json.loads((coach_home / "state.json").read_text()).get("pid")
+    except (OSError, ValueError):
+        return None
+
+
 def pump(seconds: float, *terms: Terminal | None) -> None:
     """Wait, reading every terminal all the while: an app whose output is not
     read fills its pty and stalls, and its screen then shows an old frame."""
@@ -72,8 +81,17 @@ def test_two_apps_one_timer_and_the_other_carries_on_when_the_owner_quits(coach_
             pump(0.7, first, second)
         before = sitting_seconds(second)
         first.send("\x11")  # ctrl+q: the owner quits
+        # The second is read all the while: it takes over as soon as the lock is
+        # free, before the first has finished exiting, and its notice must not
+        # come and go while nobody reads its screen. The notice is a toast whose
+        # words wrap where they fall ("...; the" / "bout goes on: ..."), so what
+        # is looked for is its title, and who keeps the timer now: the state file.
+        noticed, deadline = False, time.monotonic() + 18
+        while not (noticed and owner_pid(coach_home) == second.process.pid):
+            assert time.monotonic() < deadline, f"the second window did not take over:\n{second.text()}"
+            pump(0.05, first, second)
+            noticed = noticed or "Sit timer" in second.text()
         assert first.wait_exit(timeout=10) == 0
-        second.wait_for("the bout goes on", timeout=8)
         pump(1.2, second)
         after = sitting_seconds(second)
         assert after >= before, f"the bout was reset: {before} -> {after}"

@@ -63,6 +63,34 @@ def test_writes_return_at_once_and_land_in_order(tmp_path: Path) -> None:
     assert (row.outcome, row.steps_done, row.active_seconds) == ("completed", 3, 30)
 
 
+def test_a_history_started_later_holds_its_writes_until_then(tmp_path: Path) -> None:
+    """The app starts the writer after its first frame: nothing is opened
+    before, and what was given meanwhile lands in order once it starts."""
+    path = tmp_path / "history.sqlite3"
+    history = History(path, clock, start=False)
+    session = history.start_session("desk-break", "Desk break", 3)
+    history.submit(lambda store: store.finish_session(after(session), outcome="completed", steps_done=3,
+                                                      active_seconds=30, phase_index=3))
+    time.sleep(0.2)
+    assert not session.done() and not path.exists()  # not even opened
+    history.start()
+    history.start()  # once is enough; again does nothing
+    assert session.result(timeout=10)
+    assert history.close(timeout=10)
+    with open_store(path, clock=clock) as store:
+        (row,) = store.recent_sessions()
+    assert row.outcome == "completed"
+
+
+def test_closing_a_history_never_started_still_saves_what_it_was_given(tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite3"
+    history = History(path, clock, start=False)
+    history.start_session("desk-break", "Desk break", 3)
+    assert history.close(timeout=10)  # (quit before the first frame was drawn)
+    with open_store(path, clock=clock) as store:
+        assert [r.routine_id for r in store.recent_sessions()] == ["desk-break"]
+
+
 def test_a_held_lock_delays_writes_and_loses_none(tmp_path: Path) -> None:
     path = fresh(tmp_path)
     said: list[str] = []

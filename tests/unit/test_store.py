@@ -420,10 +420,8 @@ def test_locked_database_is_an_error_not_corruption(db_path: Path, clock: FakeCl
     assert not any("broken" in p.name for p in db_path.parent.iterdir())
 
 
-def test_write_lock_held_too_long_is_store_error(db_path: Path, clock: FakeClock,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(store_mod, "BUSY_TIMEOUT_S", 0.05)
-    with open_store(db_path, clock=clock) as s:
+def test_write_lock_held_too_long_is_store_error(db_path: Path, clock: FakeClock) -> None:
+    with open_store(db_path, clock=clock, busy_timeout=0.05) as s:
         sid = s.start_session("r", "R", 3)
         holder = raw(db_path)
         holder.execute("BEGIN IMMEDIATE")
