@@ -96,6 +96,7 @@ class FigureCanvas(Widget):
             base, figure, prop = self._styles
             if len(self._drawn) > 64:  # a new size again and again: the old frames go
                 self._drawn.clear()
+                self._changes.clear()
             t, mirrored, width, height = key
             grid = render_movement(self._poses, t, mirrored, width, height)
             drawn = self._drawn[key] = (grid, tuple(
