@@ -9,15 +9,19 @@ between its two poses at a steady walking pace. Everything here is a pure
 function of the phase and the seconds into it, which come from the engine's
 clock, so frames are pinned in tests with a fake clock.
 
-Frames are quantised (``STEPS`` positions between the poses) and change only
-on a grid of ``1 / FRAME_RATE`` seconds of the phase, so a screen asks again
-at most ``FRAME_RATE`` times a second, only while :attr:`FigureFrame.moving`
-is true, and every other frame falls on the moment the countdown changes
-anyway (one screen update serves both).
+One frame a second, at most: a frame is a function of the whole seconds
+into the phase, so it changes exactly when the big countdown does (every
+duration is a whole number of seconds) and the screen draws both in one
+update. The frame shown during a second is where the movement should be by
+the end of it, so the figure leads the count: up in the seconds the engine
+gives to moving into position, still through the hold, and back down by the
+end of the rep. ``STEPS`` positions between the poses (eased), of which a
+movement of a few seconds shows one or two.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from coach.engine import PlayerState, Status
@@ -25,10 +29,9 @@ from coach.model import Routine, Step
 from coach.poses import Pose, figure_poses
 from coach.timeline import PhaseKind, TimelinePhase
 
-FRAME_RATE = 2  # frames a second, at most, while a figure moves
+FRAME_RATE = 1  # frames a second, at most, while a figure moves: one per second of the count
 STEPS = 6  # positions between the two poses of a movement
-MOVE_IN = 1.5  # seconds a held stretch takes to move into position
-SWING_PERIOD = 2.0  # seconds for a timed step to swing there and back (two walking steps)
+MOVE_IN = 2  # seconds a held stretch takes to move into position (fewer in a short hold)
 
 
 @dataclass(frozen=True)
@@ -82,8 +85,8 @@ def _quantise(t: float) -> float:
     return round(_ease(t) * STEPS) / STEPS
 
 
-def movement_at(phase: TimelinePhase, elapsed: float, animate: bool) -> tuple[float, bool]:
-    """(t, moving) for a two-pose figure, ``elapsed`` seconds into ``phase``.
+def movement_at(phase: TimelinePhase, second: int, animate: bool) -> tuple[float, bool]:
+    """(t, moving) for a two-pose figure during whole second ``second`` (0, 1, ...) of ``phase``.
 
     With ``animate`` off the figure is still: the position to reach in a rep
     or hold, the first pose otherwise.
@@ -91,37 +94,25 @@ def movement_at(phase: TimelinePhase, elapsed: float, animate: bool) -> tuple[fl
     if phase.kind is PhaseKind.REP:
         if not animate:
             return 1.0, False
-        duration = phase.duration or 0
-        hold = phase.hold or 0
-        if not hold:  # there and back, half the pace each way
-            half = duration / 2
-            t = elapsed / half if elapsed < half else (duration - elapsed) / half
-            return _quantise(t), True
+        duration = int(phase.duration or 0)
+        hold = int(phase.hold or 0)
         move = (duration - hold + 1) // 2  # the engine's split of the pace around the hold (engine._beat)
-        if elapsed < move:
-            return _quantise(elapsed / move), True
-        if elapsed < move + hold:
+        if second < move:  # moving into position: there by the end of the last of these seconds
+            return _quantise((second + 1) / move), True
+        if second < move + hold:
             return 1.0, False
-        release = max(duration - move - hold, 1e-9)
-        return _quantise(1 - (elapsed - move - hold) / release), True
+        release = max(duration - move - hold, 1)
+        return _quantise(1 - (second - move - hold + 1) / release), True  # back by the end of the rep
     if phase.kind is PhaseKind.HOLD:
         if not animate:
             return 1.0, False
-        move_in = min(MOVE_IN, (phase.duration or 0) / 3)
-        if elapsed < move_in:
-            return _quantise(elapsed / move_in), True
+        move_in = max(1, min(MOVE_IN, int(phase.duration or 0) // 3))
+        if second < move_in:
+            return _quantise((second + 1) / move_in), True
         return 1.0, False
     if phase.kind is PhaseKind.WORK and animate:
-        cycle = (elapsed % SWING_PERIOD) / SWING_PERIOD
-        return _quantise(1 - abs(2 * cycle - 1)), True
+        return (1.0 if second % 2 == 0 else 0.0), True  # a step a second, one pose then the other
     return 0.0, False
-
-
-def next_frame_in(elapsed: float) -> float:
-    """Seconds from ``elapsed`` (into a phase) to the next frame of a moving figure."""
-    step = 1 / FRAME_RATE
-    left = step - (elapsed % step)
-    return left if left > 1e-6 else step
 
 
 def frame_at(poses: tuple[Pose, ...], state: PlayerState, animate: bool = True) -> FigureFrame | None:
@@ -132,8 +123,7 @@ def frame_at(poses: tuple[Pose, ...], state: PlayerState, animate: bool = True) 
     mirrored = phase.side == "right"
     if len(poses) == 1:
         return FigureFrame(poses, 0.0, mirrored, False)
-    # Frames fall on the 1 / FRAME_RATE grid of the phase's time, whenever they are asked for.
-    # Paused or waiting, the engine's elapsed time stands still, and so does the frame.
-    elapsed = state.elapsed - (state.elapsed % (1 / FRAME_RATE)) if animate else state.elapsed
-    t, moving = movement_at(phase, elapsed, animate)
+    # Whole seconds of the phase, whenever the frame is asked for: the same frame until the count
+    # changes. Paused or waiting, the engine's elapsed time stands still, and so does the frame.
+    t, moving = movement_at(phase, math.floor(state.elapsed + 1e-9), animate)
     return FigureFrame(poses, t, mirrored, moving and state.status is Status.RUNNING)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import math
 from dataclasses import dataclass
 
@@ -10,13 +11,12 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.timer import Timer
 from textual import events
 from textual.widgets import Header, Static
 
 from coach.durations import format_clock, format_duration
 from coach.engine import Player, PlayerState, Status, steps_done
-from coach.figure_motion import figure_caption, next_frame_in, step_poses
+from coach.figure_motion import figure_caption, step_poses
 from coach.model import Routine
 from coach.player_text import adjust_refused, beat_text, phase_counts, spoken
 from coach.progression import at_level
@@ -28,6 +28,7 @@ from coach.timeline import PhaseKind, build_timeline
 from coach.voice import find_voice_command, speak
 from screens.base import CoachScreen
 from screens.widgets.sit_line import SitLine
+from screens.widgets.text_line import TextLine
 from screens.text import bullets, literal
 from screens.widgets.countdown import Countdown
 from screens.widgets.figure import FigurePanel, PlainFigurePanel
@@ -93,8 +94,7 @@ class PlayerScreen(CoachScreen[PlayerResult]):
         self.pain_before = resume.pain_before if resume is not None else pain_before
         self.resume_record = resume
         self.resume_steps = resume_steps  # the resumed session's step records so far
-        self._timer: Timer | None = None
-        self._frame_timer: Timer | None = None  # a figure frame between countdown changes
+        self._wake: asyncio.TimerHandle | None = None  # the next refresh_state
         self._shown_index = -1
         self._shown_step: object = None  # the step whose instructions are on screen
         self._shown_reminders = 0
@@ -109,20 +109,20 @@ class PlayerScreen(CoachScreen[PlayerResult]):
         with PlainColumn(id="player"):
             with PlainRow(id="player-top"):
                 yield Static(literal(self.routine.title, "bold"), id="routine-title")
-                yield Static(id="routine-position")
+                yield TextLine(id="routine-position")
             with PlainRow(id="player-body"):
                 with PlainColumn(id="player-main"):
                     yield Static(id="phase-label")
-                    yield Static(id="phase-counts")
+                    yield TextLine(id="phase-counts")
                     yield Countdown("0:00", id="countdown")
-                    yield Static(id="beat")
+                    yield TextLine(id="beat")
                     with PlainScroll(id="instructions-box"):
                         yield Static(id="instructions")
                         yield Static(id="figure-text")  # the figure in words, when it is left out
                 yield PlainFigurePanel(animate=self._figures_move, id="figure-panel")
-            yield Static(id="cue")
+            yield TextLine(id="cue")
             yield RoutineProgress(id="routine-progress")
-            yield Static(id="up-next")
+            yield TextLine(id="up-next")
         yield SitLine()
         yield KeysFooter()
 
@@ -164,12 +164,9 @@ class PlayerScreen(CoachScreen[PlayerResult]):
 
     def refresh_state(self) -> None:
         """Show the engine's state now, and schedule the next change."""
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
-        if self._frame_timer is not None:
-            self._frame_timer.stop()
-            self._frame_timer = None
+        if self._wake is not None:
+            self._wake.cancel()
+            self._wake = None
         state = self.player.state()
         if state.status is Status.FINISHED:
             self.finish()
@@ -187,33 +184,38 @@ class PlayerScreen(CoachScreen[PlayerResult]):
             self.refresh_bindings()
         self.recorder.observe(state)
         if state.status is Status.RUNNING or state.status is Status.WAITING:
-            self._timer = self.set_timer(self._delay_to_next_change(state), self.refresh_state)
-            frame_delay = self._delay_to_next_frame(state)
-            if frame_delay is not None:
-                self._frame_timer = self.set_timer(frame_delay, self._next_frame)
+            self._wake_in(self._delay_to_next_change(state))
+
+    def _wake_in(self, delay: float) -> None:
+        """Call refresh_state in ``delay`` seconds.
+
+        Not set_timer (nor call_next): each wraps the callback in a new
+        functools.partial, whose parameters Textual counts with
+        inspect.signature at every call (the count is cached on a function,
+        never on a partial) - a cost paid every second here. The event loop's
+        own timer calls it directly, in the context it was scheduled from.
+        """
+        self._wake = asyncio.get_running_loop().call_later(delay, self._woken)
+
+    def _woken(self) -> None:
+        self._wake = None
+        try:
+            self.refresh_state()
+        except Exception as error:  # noqa: BLE001 - handed on, not swallowed
+            def fail() -> None:
+                raise error
+
+            self.call_next(fail)  # to Textual's error handling, as a timer's callback error would go
 
     def _delay_to_next_change(self, state: PlayerState) -> float:
         # Wake when the shown second changes (the countdown rounds up), so the
-        # display is never a tick behind and the app sleeps in between.
+        # display is never a tick behind and the app sleeps in between. A moving
+        # figure's frame changes on the same whole seconds (coach.figure_motion):
+        # one screen update a second shows the count, the figure and the rest.
         if state.remaining is None or state.status is not Status.RUNNING:
             return 1.0
         fraction = state.remaining - math.floor(state.remaining)
         return min(1.0, max(0.02, fraction + 0.005 if fraction > 0.001 else 1.0))
-
-    def _delay_to_next_frame(self, state: PlayerState) -> float | None:
-        """While the figure moves, when its next frame is due, if that comes
-        before the countdown's next change (which shows the frame too)."""
-        if state.status is not Status.RUNNING or self.has_class("no-figure") or not self._figure.moving:
-            return None  # nothing moving on screen (a figure left out moves unseen)
-        delay = next_frame_in(state.elapsed) + 0.005
-        return delay if delay < self._delay_to_next_change(state) - 0.01 else None
-
-    def _next_frame(self) -> None:
-        """A frame of the moving figure between two countdown changes: only the figure is redrawn."""
-        self._frame_timer = None
-        state = self.player.state()
-        if state.index == self._shown_index and state.status is Status.RUNNING:
-            self._figure.update_frame(state)
 
     def _phase_changed(self, state: PlayerState) -> None:
         self._shown_index = state.index
@@ -276,7 +278,8 @@ class PlayerScreen(CoachScreen[PlayerResult]):
         self._set("cue", literal(f"> {state.cue}") if state.cue else Content(""))
         progress = self._progress
         progress.total = max(1.0, self.player.total)  # a step made longer or shorter moves the total
-        progress.set_progress(self.player.total - state.routine_remaining)
+        # In whole seconds, like the countdown: the bar moves on with it, in the same screen update.
+        progress.set_progress(self.player.total - math.ceil(state.routine_remaining - 1e-9))
         upcoming = state.next_phase
         if upcoming is None:
             nxt = Content("Next: the end of the routine")
@@ -394,7 +397,5 @@ class PlayerScreen(CoachScreen[PlayerResult]):
         ))
 
     def on_unmount(self) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-        if self._frame_timer is not None:
-            self._frame_timer.stop()
+        if self._wake is not None:
+            self._wake.cancel()

@@ -1,9 +1,9 @@
 """The figure beside a step: a braille drawing and the pose's one-line description.
 
 Only shows what :mod:`coach.figure_motion` and :mod:`coach.figure_render`
-compute. It has no timer of its own: the player wakes it (with its own
-countdown) at most ``FRAME_RATE`` times a second while the figure moves, and
-only once a second, for the countdown, while it is still.
+compute. It has no timer of its own: the player shows its frame with
+everything else when the countdown changes, once a second (a moving figure's
+frame changes on the same whole seconds).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from rich.style import Style
 
 from coach.engine import PlayerState
 from coach.figure_motion import FigureFrame, figure_caption, frame_at
-from coach.figure_render import EMPTY, FIGURE, figure_box, mirror, render_movement
+from coach.figure_render import EMPTY, FIGURE, FigureGrid, figure_box, mirror, render_movement
 from coach.poses import Pose
 from screens.text import literal
 
@@ -41,8 +41,11 @@ class FigureCanvas(Widget):
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
         super().__init__(id=id)
         self.frame: FigureFrame | None = None
-        self._strips: dict[tuple[object, ...], tuple[Strip, ...]] = {}
-        self._shown: tuple[tuple[object, ...], tuple[Strip, ...]] | None = None
+        # The frames of the figure shown, by (t, mirrored, width, height): its drawing and its lines.
+        # Kept for one figure at a time (a new figure starts again), so a key is a few numbers, not poses.
+        self._poses: tuple[Pose, ...] = ()
+        self._drawn: dict[tuple[float, bool, int, int], tuple[FigureGrid, tuple[Strip, ...]]] = {}
+        self._changes: dict[tuple[object, object], tuple[Region, ...]] = {}  # (from, to) -> cells to redraw
         self._styles: tuple[Style, Style, Style] | None = None
 
     def show(self, frame: FigureFrame | None) -> None:
@@ -50,18 +53,55 @@ class FigureCanvas(Widget):
         if frame == self.frame:
             return
         # A new figure may need another height; a new frame of the same one does not,
-        # and only the rows that differ are drawn again (fewer bytes to the terminal).
+        # and only the rows that differ are drawn again, each from its first changed cell
+        # to the end of the row: the screen update writes the canvas's part of those rows,
+        # whole (a region that ended inside the row would have Textual cut its braille
+        # text at that cell, which costs more than writing the rest of the row).
         resized = self.frame is None or frame is None or frame.poses != self.frame.poses \
             or frame.mirrored != self.frame.mirrored
-        before = () if resized else self._frame_strips()
+        before = None if resized else self._key()
         self.frame = frame
-        if resized:
-            self.refresh(layout=True)
+        after = self._key()
+        if before is None or after is None:
+            self.refresh(layout=resized)
             return
-        after = self._frame_strips()
-        changed = [y for y, (old, new) in enumerate(zip(before, after)) if old.text != new.text]
-        if changed:
-            self.refresh(Region(0, changed[0], self.size.width, changed[-1] - changed[0] + 1))
+        regions = self._changes.get((before, after))
+        if regions is None:
+            old, new = self._drawing(before)[0], self._drawing(after)[0]
+            regions = self._changes[(before, after)] = tuple(
+                Region(start, y, len(new.lines[y]) - start, 1)
+                for y, (start, end) in enumerate(changed_spans(old, new)) if end > start)
+        if regions:
+            self.refresh(*regions)
+
+    def _key(self) -> tuple[float, bool, int, int] | None:
+        """The frame shown at the widget's size, as a key of the drawings (None: nothing to draw)."""
+        width, height = self.size
+        if self.frame is None or width < 1 or height < 1:
+            return None
+        if self.frame.poses is not self._poses:
+            self._poses = self.frame.poses
+            self._drawn.clear()
+            self._changes.clear()
+        return (self.frame.t, self.frame.mirrored, width, height)  # not whether it moves
+
+    def _drawing(self, key: tuple[float, bool, int, int]) -> tuple[FigureGrid, tuple[Strip, ...]]:
+        """The drawing of the shown figure for ``key``, and its lines: drawn once, then looked up."""
+        drawn = self._drawn.get(key)
+        if drawn is None:
+            if self._styles is None:
+                base = self.rich_style  # the background and colours around the drawing
+                self._styles = (base, base + self.get_component_rich_style("figure-canvas--figure", partial=True),
+                                base + self.get_component_rich_style("figure-canvas--prop", partial=True))
+            base, figure, prop = self._styles
+            if len(self._drawn) > 64:  # a new size again and again: the old frames go
+                self._drawn.clear()
+                self._changes.clear()
+            t, mirrored, width, height = key
+            grid = render_movement(self._poses, t, mirrored, width, height)
+            drawn = self._drawn[key] = (grid, tuple(
+                Strip(_segments(text, layers, base, figure, prop), width) for text, layers in zip(grid.lines, grid.layers)))
+        return drawn
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         """As many rows as the drawing needs at this width (the panel centres it)."""
@@ -76,33 +116,11 @@ class FigureCanvas(Widget):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._styles = None  # a new theme: colours looked up again, frames drawn again
-        self._strips.clear()
-        self._shown = None
-
-    def _frame_strips(self) -> tuple[Strip, ...]:
-        width, height = self.size
-        if self.frame is None or width < 1 or height < 1:
-            return ()
-        if self._shown is not None and self._shown[0] == (self.frame, width, height):
-            return self._shown[1]  # asked once per line: the same frame as a moment ago
-        if self._styles is None:
-            base = self.rich_style  # the background and colours around the drawing
-            self._styles = (base, base + self.get_component_rich_style("figure-canvas--figure", partial=True),
-                            base + self.get_component_rich_style("figure-canvas--prop", partial=True))
-        base, figure, prop = self._styles
-        key = (self.frame, width, height)
-        strips = self._strips.get(key)
-        if strips is None:
-            if len(self._strips) > 64:  # a new figure or size: the old frames go
-                self._strips.clear()
-            grid = render_movement(self.frame.poses, self.frame.t, self.frame.mirrored, width, height)
-            strips = self._strips[key] = tuple(
-                Strip(_segments(text, layers, base, figure, prop), width) for text, layers in zip(grid.lines, grid.layers))
-        self._shown = (key, strips)
-        return strips
+        self._drawn.clear()
 
     def render_line(self, y: int) -> Strip:
-        strips = self._frame_strips()
+        key = self._key()
+        strips = self._drawing(key)[1] if key is not None else ()
         if y < len(strips):
             return strips[y]
         return Strip.blank(self.size.width, self._styles[0] if self._styles else self.rich_style)
@@ -120,6 +138,23 @@ def _segments(text: str, layers: str, base: Style, figure: Style, prop: Style) -
     return segments
 
 
+def changed_spans(before: FigureGrid, after: FigureGrid) -> list[tuple[int, int]]:
+    """Per row of ``after``, the columns [start, end) from its first cell that differs
+    from ``before`` (a character or its layer) to its last; (0, 0) for a row that is the same."""
+    spans = []
+    for y, (line, layers) in enumerate(zip(after.lines, after.layers)):
+        if y >= len(before.lines) or len(before.lines[y]) != len(line):
+            spans.append((0, len(line)))
+            continue
+        old_line, old_layers = before.lines[y], before.layers[y]
+        if old_line == line and old_layers == layers:
+            spans.append((0, 0))
+            continue
+        differs = [x for x in range(len(line)) if line[x] != old_line[x] or layers[x] != old_layers[x]]
+        spans.append((differs[0], differs[-1] + 1))
+    return spans
+
+
 class FigurePanel(Vertical):
     """A step's figure with its description; follows the player's state."""
 
@@ -127,6 +162,7 @@ class FigurePanel(Vertical):
         super().__init__(id=id, classes="empty")  # nothing to show until a figure comes
         self._animate = animate
         self._poses: tuple[Pose, ...] = ()
+        self._canvas: FigureCanvas | None = None
 
     def compose(self) -> ComposeResult:
         yield FigureCanvas(id="figure-canvas")
@@ -147,8 +183,10 @@ class FigurePanel(Vertical):
         self.update_frame(state)
 
     def update_frame(self, state: PlayerState) -> None:
-        """Show the frame for ``state``."""
-        self.query_one(FigureCanvas).show(frame_at(self._poses, state, animate=self._animate()))
+        """Show the frame for ``state`` (every second while a step plays)."""
+        if self._canvas is None:
+            self._canvas = self.query_one(FigureCanvas)  # looked up once
+        self._canvas.show(frame_at(self._poses, state, animate=self._animate()))
 
     def still(self, poses: tuple[Pose, ...]) -> None:
         """Show ``poses`` still (the position to reach), with the descriptions (the editor's preview)."""

@@ -7,7 +7,6 @@ ETA is hidden; during a long countdown that doubles the app's wake-ups.
 from __future__ import annotations
 
 from textual.content import Content
-from textual.reactive import reactive
 from textual.widget import Widget
 
 FULL, HALF = "━", "╸"
@@ -20,14 +19,13 @@ class RoutineProgress(Widget):
     RoutineProgress { height: 1; }
     """
 
-    # The number of half-cells filled: repaint only when that changes.
-    halves: reactive[int] = reactive(0)
-    percent: reactive[int] = reactive(0)
-
     def __init__(self, total: float = 1.0, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.total = max(1.0, total)
         self._done = 0.0
+        # The number of half-cells filled and the percentage: repainted (once) only when either changes.
+        self.halves = 0
+        self.percent = 0
 
     def set_progress(self, done: float) -> None:
         self._done = min(max(done, 0.0), self.total)
@@ -41,8 +39,10 @@ class RoutineProgress(Widget):
 
     def _recompute(self) -> None:
         fraction = self._done / self.total
-        self.halves = round(fraction * self._bar_width() * 2)
-        self.percent = int(fraction * 100)
+        halves, percent = round(fraction * self._bar_width() * 2), int(fraction * 100)
+        if (halves, percent) != (self.halves, self.percent):
+            self.halves, self.percent = halves, percent
+            self.refresh()
 
     def render(self) -> Content:
         width = self._bar_width()

@@ -12,8 +12,9 @@
    Target: coach <= 1.5 x bare.
    For reference (no target), a third process in the same window: the bare
    app with one more label update a second (no layout pass), half a second
-   after its clock: two screen updates a second, as a moving figure needs at
-   2 frames a second; its ratio is the floor Textual itself sets for that.
+   after its clock: two screen updates a second (what a figure at 2 frames a
+   second cost before its frames moved onto the count's seconds); its ratio
+   is the floor Textual itself sets for that.
 
 Linux only (/proc, pty). Not collected by pytest.
 

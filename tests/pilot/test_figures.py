@@ -43,18 +43,16 @@ async def test_the_player_shows_the_step_s_figure_and_moves_it_with_the_count(bu
         caption = str(screen.query_one("#figure-caption", Static).render())
         assert "Hips lifted until shoulders, hips and knees make a line" in caption
         assert "\u2800" < canvas_text(screen).strip()[:1] <= "\u28ff"  # braille drawn
-        assert canvas.frame.t == 0.0 and panel.moving
-        # While it moves, the player wakes for the next frame, half a second on (FRAME_RATE).
-        await tick(pilot, clock, 0.25)
-        state = screen.player.state()
-        assert screen._delay_to_next_frame(state) == pytest.approx(0.255)  # the countdown: 0.755
-        assert screen._delay_to_next_change(state) == pytest.approx(0.755)
+        assert canvas.frame.t == 3 / 6 and panel.moving  # half way up in the first second of the rep
         start = canvas_text(screen)
+        # One frame a second, changed with the countdown: the player wakes only for that.
+        await tick(pilot, clock, 0.25)
+        assert screen._delay_to_next_change(screen.player.state()) == pytest.approx(0.755)
+        assert canvas.frame.t == 3 / 6 and canvas_text(screen) == start
         await tick(pilot, clock, 0.75)
-        assert 0 < canvas.frame.t < 1 and canvas_text(screen) != start
-        await tick(pilot, clock, 1.25)  # the hold: up and still, woken only for the countdown
+        assert canvas.frame.t == 1.0 and canvas_text(screen) != start  # up by the end of the second second
+        await tick(pilot, clock, 1.25)  # the hold: up and still
         assert canvas.frame.t == 1.0 and not panel.moving
-        assert screen._delay_to_next_frame(screen.player.state()) is None
         await pilot.press("space")  # paused: still
         await pilot.pause()
         assert not panel.moving
@@ -95,8 +93,8 @@ async def test_figures_off_in_the_config_say_it_in_words(coach_home: Path, build
         assert not screen.query_one(FigurePanel).display
         words = screen.query_one("#figure-text", Static)
         assert words.display and "Hips lifted until" in str(words.render())
-        await tick(pilot, clock, 0.25)  # mid-movement, but nothing on screen moves: no extra wake-ups
-        assert screen._delay_to_next_frame(screen.player.state()) is None
+        await tick(pilot, clock, 0.25)  # mid-movement, but nothing on screen moves
+        assert not screen.query_one(FigurePanel).display
 
 
 async def test_a_small_terminal_leaves_the_figure_out_and_back_when_it_grows(build, clock) -> None:

@@ -9,9 +9,10 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.geometry import Region
 from textual.widget import Widget
-from textual.widgets import Digits
+from textual.widgets import Digits, Static
 
 from screens.widgets.countdown import Countdown
+from screens.widgets.text_line import TextLine
 
 from test_figures import into_the_bridge
 from pilot_helpers import SIZE, tick
@@ -41,7 +42,7 @@ async def test_the_countdown_draws_what_digits_draws(classes: str) -> None:
         theirs, ours = app.query_one("#theirs", Digits), app.query_one("#ours", Countdown)
         for widget in (theirs, ours):
             widget.set_class(bool(classes), classes or "unused")
-        for value in ("0:00", "12:34", "--:--", "1:05", "59:59", "0:07"):
+        for value in ("0:00", "12:34", "--:--", "1:05", "1:04", "0:59", "59:59", "58:59", "0:07"):  # same widths too
             theirs.update(value)
             ours.update(value)
             await pilot.pause()
@@ -117,3 +118,85 @@ async def test_a_history_write_while_a_routine_plays_draws_nothing(build, clock,
             app.history_changed.publish(None)  # what the history writer's "written" does
             await pilot.pause()
         assert drawn == []
+
+
+def cells(regions, within: Region) -> set[tuple[int, int]]:
+    """The screen cells of ``regions`` inside ``within``."""
+    found = set()
+    for region in regions:
+        part = region.intersection(within)
+        found.update((x, y) for y in part.line_range for x in range(part.x, part.right))
+    return found
+
+
+async def test_one_small_screen_update_a_second_while_the_figure_moves(build, clock, monkeypatch) -> None:
+    """The count, the figure and the rest change together, once a second, in
+    one screen update, and only the cells that changed are drawn again (issue
+    16's CPU: a figure frame between two counts was a second update a second,
+    and each redrew the whole figure and the whole countdown)."""
+    from textual.screen import Screen
+
+    from screens.widgets.figure import FigureCanvas
+
+    app = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = await into_the_bridge(pilot, clock)
+        await tick(pilot, clock, 0.0625)
+        canvas, countdown = screen.query_one(FigureCanvas), screen.query_one(Countdown)
+        passes: list[tuple[set[str], list[Region]]] = []
+        compositor_refresh = Screen._compositor_refresh
+
+        def counting(shown):  # type: ignore[no-untyped-def]
+            passes.append(({w.id or "" for w in shown._dirty_widgets}, list(shown._compositor._dirty_regions)))
+            return compositor_refresh(shown)
+
+        monkeypatch.setattr(Screen, "_compositor_refresh", counting)
+        frames = []
+        for _ in range(8 * 12):  # 12 s: two reps of the bridge and the rest after, woken every 1/8 s
+            await tick(pilot, clock, 0.125)
+            frames.append(canvas.frame.t)
+        assert len(set(frames)) >= 3  # it moved: half way up, up, down
+        assert 1 <= len(passes) <= 12  # never more than one screen update a second
+        moved = [(names, regions) for names, regions in passes if "figure-canvas" in names]
+        assert moved and all("countdown" in names for names, _ in moved)  # the frame changes with the count
+        for _, regions in moved:  # not the whole figure, nor the whole countdown: what changed
+            assert 0 < len(cells(regions, canvas.region)) < canvas.region.area
+            assert 0 < len(cells(regions, countdown.region)) < countdown.region.area
+
+
+class TwoLines(App[None]):
+    CSS = """
+    Static { color: $text-muted; }
+    #theirs-auto, #ours-auto { width: auto; }
+    #theirs-short, #ours-short { width: 12; }
+    .centre { text-align: center; }
+    """
+
+    def compose(self) -> ComposeResult:
+        for name in ("auto", "wide", "short"):
+            yield Static(id=f"theirs-{name}")
+            yield TextLine(id=f"ours-{name}")
+
+
+@pytest.mark.parametrize("classes", ["", "centre"])
+async def test_a_text_line_draws_what_static_draws(classes: str) -> None:
+    """The player's often-changing lines (screens.widgets.text_line): the same
+    cells as Static, through the quick path or Static's own."""
+    from textual.content import Content
+
+    app = TwoLines()
+    async with app.run_test(size=(60, 12)) as pilot:
+        contents = [Content("Step 1 of 4  -  4:50 left"), Content("Step 1 of 4  -  4:49 left"),
+                    Content.assemble("Next: ", Content.styled("bold", "bold")), Content("a line too long for twelve"),
+                    Content(""), Content("Rep 2 of 10")]
+        for name in ("auto", "wide", "short"):
+            theirs, ours = app.query_one(f"#theirs-{name}", Static), app.query_one(f"#ours-{name}", TextLine)
+            for widget in (theirs, ours):
+                widget.set_class(bool(classes), classes or "unused")
+            for content in contents:
+                theirs.update(content)
+                ours.update(content)
+                await pilot.pause()
+                assert ours.size == theirs.size
+                assert lines(ours) == lines(theirs), (name, content.plain)

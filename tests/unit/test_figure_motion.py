@@ -7,7 +7,7 @@ import pytest
 from coach.engine import Beat, Player, Status
 from fakeclocks import MonotonicClock
 
-from coach.figure_motion import FRAME_RATE, STEPS, figure_at_line, frame_at, next_frame_in, step_poses
+from coach.figure_motion import FRAME_RATE, STEPS, figure_at_line, frame_at, step_poses
 from coach.routines import parse_routine
 from coach.timeline import PhaseKind, build_timeline
 
@@ -75,20 +75,26 @@ def frames(routine, player, clock, seconds: float, every: float = 0.25, animate:
 def test_a_rep_moves_up_holds_still_and_comes_back_down(played) -> None:
     routine, player, clock = played
     # Pace 3s around a 3s hold: 2s moving up, 3s holding, 1s coming down (the engine's split),
-    # a frame every half second of the phase.
-    seen = frames(routine, player, clock, 6.0, every=0.5)
-    assert [t for t, _, _ in seen] == [0.0, 1 / 6, 3 / 6, 5 / 6,  # moving into position
-                                       1.0, 1.0, 1.0, 1.0, 1.0, 1.0,  # the 3s hold
-                                       1.0, 3 / 6]  # coming back down
-    assert [m for _, m, _ in seen] == [True] * 4 + [False] * 6 + [True] * 2
+    # one frame a second: where the movement is by the end of that second.
+    seen = frames(routine, player, clock, 6.0, every=1.0)
+    assert [t for t, _, _ in seen] == [3 / 6, 1.0,  # moving into position: half way, there
+                                       1.0, 1.0, 1.0,  # the 3s hold
+                                       0.0]  # back down by the end of the rep
+    assert [m for _, m, _ in seen] == [True, True, False, False, False, True]
 
 
-def test_frames_change_only_on_the_half_second_grid(played) -> None:
+def test_frames_change_only_when_the_count_does(played) -> None:
+    """One frame per whole second of the phase: the same frame from one change
+    of the countdown to the next, so the screen draws both in one update."""
     routine, player, clock = played
-    fine = frames(routine, player, clock, 6.0, every=0.125)
-    assert [t for t, _, _ in fine][::4] == [t for t, _, _ in fine][3::4]  # the same between grid points
-    assert next_frame_in(0.0) == 0.5 and next_frame_in(0.2) == pytest.approx(0.3)
-    assert next_frame_in(1.5) == 0.5 and next_frame_in(1.9999999) == pytest.approx(0.5)
+    shown: dict[tuple[int, int], set] = {}
+    for _ in range(8 * 20):  # 20 s of the routine, every 1/8 s: reps, a hold, rests, the next step
+        state = player.state()
+        frame = frame_at(step_poses(routine, state.phase.step), state)
+        shown.setdefault((state.index, state.countdown), set()).add(frame)
+        clock.now += 0.125
+    assert all(len(frames) == 1 for frames in shown.values())  # one frame per number on the countdown
+    assert len({frame.t for frames in shown.values() for frame in frames}) >= 3  # and it moved
 
 
 def test_the_figure_holds_exactly_when_the_engine_says_hold(played) -> None:
@@ -113,8 +119,8 @@ def test_rests_between_reps_are_still_in_the_first_pose(played) -> None:
 def test_a_rep_without_a_hold_goes_there_and_back(played) -> None:
     routine, player, clock = played
     player.next()
-    ts = [t for t, _, _ in frames(routine, player, clock, 4.0, every=0.5)]
-    assert ts == [0.0, 1 / 6, 3 / 6, 5 / 6, 1.0, 5 / 6, 3 / 6, 1 / 6]  # pace 4s: 2s there, 2s back
+    ts = [t for t, _, _ in frames(routine, player, clock, 4.0, every=1.0)]
+    assert ts == [3 / 6, 1.0, 3 / 6, 0.0]  # pace 4s: 2s there, 2s back
 
 
 def test_a_hold_moves_in_then_stays_still_and_the_right_side_is_mirrored(played) -> None:
@@ -122,8 +128,8 @@ def test_a_hold_moves_in_then_stays_still_and_the_right_side_is_mirrored(played)
     player.next()
     player.next()
     seen = frames(routine, player, clock, 9.0, every=0.5)
-    assert [t for t, _, _ in seen[:4]] == [0.0, 2 / 6, 4 / 6, 1.0]  # 1.5s into position
-    assert all(t == 1.0 and not moving for t, moving, _ in seen[3:12])  # then still for the hold
+    assert [(t, moving) for t, moving, _ in seen[:4]] == [(3 / 6, True)] * 2 + [(1.0, True)] * 2  # 2s into position
+    assert all(t == 1.0 and not moving for t, moving, _ in seen[4:12])  # then still for the hold
     assert [mirrored for _, _, mirrored in seen[:12]] == [False] * 12  # left side first
     assert all(mirrored for _, _, mirrored in seen[12:])  # the switch and the right side
 
@@ -133,7 +139,7 @@ def test_a_timed_step_swings_between_its_poses(played) -> None:
     for _ in range(3):
         player.next()
     seen = frames(routine, player, clock, 4.0, every=0.5)
-    assert [t for t, _, _ in seen] == [0.0, 3 / 6, 1.0, 3 / 6] * 2
+    assert [t for t, _, _ in seen] == [1.0, 1.0, 0.0, 0.0] * 2  # a step a second
     assert all(moving for _, moving, _ in seen)
 
 
@@ -151,7 +157,7 @@ def test_one_pose_is_always_still_and_no_figure_is_none(played) -> None:
 
 def test_paused_the_frame_stands_where_it_was(played) -> None:
     routine, player, clock = played
-    clock.now += 1.0
+    clock.now += 0.5
     player.pause()
     before = frame_at(step_poses(routine, player.state().phase.step), player.state())
     clock.now += 30.0
@@ -170,8 +176,8 @@ def test_animations_off_show_the_position_to_reach_still(played) -> None:
     assert frame_at(step_poses(routine, state.phase.step), state, animate=False).t == 0.0
 
 
-def test_a_few_frames_a_second_at_most() -> None:
-    assert 1 <= FRAME_RATE <= 4 and STEPS <= 8
+def test_one_frame_a_second_at_most() -> None:
+    assert FRAME_RATE == 1 and STEPS <= 8
 
 
 def test_the_editor_finds_the_figure_of_the_line_under_the_cursor() -> None:
