@@ -202,8 +202,10 @@ class PlayerScreen(CoachScreen[PlayerResult]):
         try:
             self.refresh_state()
         except Exception as error:  # noqa: BLE001 - handed on, not swallowed
+            failure = error  # (Python unbinds ``error`` when the except block ends: fail() runs later)
+
             def fail() -> None:
-                raise error
+                raise failure
 
             self.call_next(fail)  # to Textual's error handling, as a timer's callback error would go
 

@@ -200,3 +200,24 @@ async def test_a_text_line_draws_what_static_draws(classes: str) -> None:
                 await pilot.pause()
                 assert ours.size == theirs.size
                 assert lines(ours) == lines(theirs), (name, content.plain)
+
+
+async def test_a_failure_in_the_player_s_tick_reaches_textual_as_itself(coach_home, build) -> None:  # type: ignore[no-untyped-def]
+    """The tick runs from the event loop's own timer (not set_timer); an error
+    in it is handed to Textual's error handling as the error it was (not a
+    NameError: Python unbinds an except block's name when the block ends)."""
+    from pilot_helpers import into_the_player
+
+    app = build()
+    with pytest.raises(ValueError, match="the tick broke"):  # run_test raises what the app failed with
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            screen = await into_the_player(pilot, "finger-pressure")
+
+            def broken() -> None:
+                raise ValueError("the tick broke")
+
+            screen.refresh_state = broken  # type: ignore[method-assign]
+            screen._woken()
+            await pilot.pause()
+            await pilot.pause()
