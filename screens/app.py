@@ -20,6 +20,7 @@ from textual.signal import Signal
 from coach.clocks import boot_clock, boot_id
 from coach.config import load_config_cached, save_theme
 from coach.flareup import NO_FLARE, FlareState
+from coach.folder_watch import FolderWatch
 from coach.history import History, ReadStopped
 from coach.keymap import lost_keys
 from coach.library import Library, folder_signature, load_library_cached
@@ -81,6 +82,7 @@ class CoachApp(RoutineFlow, SitPrompts, FlareUpFlow, App[int]):
         self._in_flow = False  # a routine (or its cautions / pain check) is on screen
         self._prompt: BreakPromptScreen | None = None
         self._away = None  # the away sources' poller, once started
+        self._folder_watch: FolderWatch | None = None  # the user's routine folder, watched from on_mount
         self._away_started = False
         self._therapy_prompt_open = False
         self._reminder: TherapyReminder | None = None
@@ -115,8 +117,12 @@ class CoachApp(RoutineFlow, SitPrompts, FlareUpFlow, App[int]):
         self.call_after_refresh(self._after_first_frame)
         self.sit_poll()  # the sit line is part of the first frame (a tick is a small file read and write)
         self._sit_interval = self.set_interval(1.0, self.sit_poll)
-        self._routines_seen = folder_signature(self.services.paths.routines_dir)
-        self.set_interval(ROUTINE_POLL_SECONDS, self.check_routine_folder)
+        routines = self.services.paths.routines_dir
+        self._routines_seen = folder_signature(routines)
+        # One thread that only compares signatures; a change starts the reload worker.
+        self._folder_watch = FolderWatch(lambda: folder_signature(routines), self._routine_folder_changed,
+                                         ROUTINE_POLL_SECONDS, seen=self._routines_seen)
+        self._folder_watch.start()
         # Later, not before the first frame: its thread would compete with drawing it.
         self.set_timer(AWAY_START_DELAY, self.watch_away_if_owner)
         self.set_interval(RELEASE_SECONDS, self.release_closed_widgets)
@@ -362,6 +368,8 @@ class CoachApp(RoutineFlow, SitPrompts, FlareUpFlow, App[int]):
             pass
         if self._away is not None:
             self._away.stop()
+        if self._folder_watch is not None:
+            self._folder_watch.stop()
         self.services.sit.close()  # another window or coach watch takes over (releases the lock)
         if self.services.store is not None:
             # Normally done in milliseconds; if another program holds the

@@ -180,6 +180,13 @@ class RoutineFlow:
         if self.start_routine_id:
             self.exit_code = 0 if completed else 1
 
+    def _routine_folder_changed(self) -> None:
+        """From the folder watch's thread: a file was added, changed or removed."""
+        try:
+            self.call_from_thread(self.check_routine_folder)
+        except RuntimeError:  # the app is closing
+            pass
+
     @work(thread=True, exclusive=True, group="routine-folder")
     def check_routine_folder(self) -> None:
         """Reload the library when a file in the user folder was added, changed
