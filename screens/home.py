@@ -92,7 +92,7 @@ class HomeScreen(CoachScreen[None]):
         self.show_now()
         self.fill_list("")
         self.call_after_refresh(self._read_history)  # after the first frame (CoachApp._after_first_frame)
-        self.set_interval(NOW_REFRESH_SECONDS, self.flareup_changed)
+        self.set_interval(NOW_REFRESH_SECONDS, self.refresh_now)
         coach = self.coach
         coach.library_changed.subscribe(self, lambda _library: self.routines_changed())
         # immediate: called as it is published, not posted to home as a message
@@ -151,6 +151,14 @@ class HomeScreen(CoachScreen[None]):
 
     def _history_changed(self, _: None) -> None:
         if self.app.screen is self:  # otherwise it reads again when it comes back into view
+            self.flareup_changed()
+
+    def refresh_now(self) -> None:
+        """Every NOW_REFRESH_SECONDS: the plan's times move on. Only while home
+        is on top: under the player, Textual still counts home as visible, and
+        each refresh laid it out and drew the whole player again; coming back
+        reads it anyway (on_screen_resume)."""
+        if self.app.screen is self:
             self.flareup_changed()
 
     def flareup_changed(self) -> None:
