@@ -121,7 +121,18 @@ class TmuxSource(_CommandSource):
         super().__init__(runner, environ, timeout)
         self.now = now
 
+    def server_socket(self) -> str:
+        """Where the tmux server this source asks listens: $TMUX's, else the
+        default one (``$TMUX_TMPDIR`` or /tmp, ``tmux-UID/default``)."""
+        inside = self.environ.get("TMUX", "")
+        if inside:
+            return inside.split(",", 1)[0]
+        uid = os.getuid() if hasattr(os, "getuid") else 0
+        return os.path.join(self.environ.get("TMUX_TMPDIR") or "/tmp", f"tmux-{uid}", "default")
+
     def read(self) -> Reading:
+        if not os.path.exists(self.server_socket()):
+            return Reading()  # no tmux server: nothing to say, and no program started to learn it
         try:
             out = self._run("list-clients", "-F", "#{client_activity}")
         except SourceError as err:

@@ -27,8 +27,10 @@ def fake(bin_dir: Path, name: str, body: str) -> dict[str, str]:
 
 
 def make(kind: str, env: dict[str, str], timeout: float = 2.0):
-    if kind == "tmux":
-        return TmuxSource(environ=env, timeout=timeout, now=lambda: NOW)
+    if kind == "tmux":  # a server's socket beside the fake program: the source asks only when one is there
+        socket = Path(env["PATH"]) / "tmux-socket"
+        socket.touch()
+        return TmuxSource(environ={**env, "TMUX": f"{socket},1234,0"}, timeout=timeout, now=lambda: NOW)
     if kind == "logind":
         return LogindSource(environ={**env, "XDG_SESSION_ID": "c7"}, timeout=timeout, monotonic=lambda: 5000.0,
                             systemd_dir=Path(env["PATH"]))  # a folder that is there: "booted with systemd"
@@ -203,3 +205,19 @@ def test_the_watcher_polls_off_the_callers_thread_and_a_slow_source_never_stalls
         assert watcher.states[0].problem == "no answer within 0.5 s"
     finally:
         watcher.stop()
+
+
+def test_tmux_is_not_asked_when_no_server_is_listening(tmp_path: Path) -> None:
+    """The away watcher reads its sources every 15 s all day: with no tmux
+    server there is nothing to ask, and starting tmux to hear so cost the app
+    a process start each time."""
+    asked = tmp_path / "asked"
+    env = fake(tmp_path / "bin", "tmux", f"touch {asked}; echo 'no server running on /tmp/x' >&2; exit 1")
+    source = TmuxSource(environ={**env, "TMUX_TMPDIR": str(tmp_path / "nowhere")}, now=lambda: NOW)
+    assert source.found()
+    assert source.read() == Reading()
+    assert not asked.exists()
+    (tmp_path / "nowhere" / f"tmux-{os.getuid()}").mkdir(parents=True)
+    (tmp_path / "nowhere" / f"tmux-{os.getuid()}" / "default").touch()  # a server now
+    assert source.read() == Reading()  # it says "no server running" after all: still nothing to say
+    assert asked.exists()
