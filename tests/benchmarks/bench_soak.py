@@ -157,9 +157,10 @@ def lru_caches() -> dict[str, functools._lru_cache_wrapper]:
     return found
 
 
-def cache_entries() -> dict[str, int]:
-    """How many entries each lru_cache holds now (the empty ones left out)."""
-    return {name: size for name, cache in lru_caches().items() if (size := cache.cache_info().currsize)}
+def cache_contents() -> dict[str, tuple[int, int]]:
+    """Each lru_cache with something in it: its entries, and the bytes they reach."""
+    return {name: (size, entries_size(cache)) for name, cache in lru_caches().items()
+            if (size := cache.cache_info().currsize)}
 
 
 def entries_size(cache: functools._lru_cache_wrapper) -> int:
@@ -195,13 +196,13 @@ class Sample:
     malloc_held: float
     objects: int
     sqlite: float
-    caches: dict[str, int] = field(default_factory=dict)  # lru_cache entries, by cache
+    caches: dict[str, tuple[int, int]] = field(default_factory=dict)  # lru_caches' entries and bytes
 
 
 def sample() -> Sample:
     gc.collect()
     return Sample(rss_mb(), sys.getallocatedblocks(), *malloc_mb(), len(gc.get_objects()), sqlite_mb(),
-                  cache_entries())
+                  cache_contents())
 
 
 def fit(values: list[float]) -> tuple[float, float]:
@@ -247,25 +248,29 @@ class Soak:
         return sorted(((n, g) for n, g in grown if span > 0 and g >= TYPE_GROWTH_SHOWN * max(span, 1)),
                       key=lambda item: -item[1])
 
+    def cache_mb(self, sample: Sample) -> float:
+        """What every lru_cache's entries reach at a sample, in MB."""
+        return sum(size for _, size in sample.caches.values()) / 2**20
+
     def report_caches(self) -> None:
         """The lru_caches whose entries grew over the last half: their entries
         after the warm-up, at the half and at the end, their limit, and the
         bytes their entries reach at the end. A cache at its limit has
         stopped growing; one still below it is still filling."""
         half, end = self.half()[0].caches, self.samples[-1].caches
-        grown = sorted((name for name in end if end[name] > half.get(name, 0)),
-                       key=lambda name: -(end[name] - half.get(name, 0)))
+        grown = sorted((name for name in end if end[name][0] > half.get(name, (0, 0))[0]),
+                       key=lambda name: -(end[name][1] - half.get(name, (0, 0))[1]))
         if not grown:
             print(f"{self.name}:   no lru_cache grew over the last half")
             return
-        caches = lru_caches()
-        print(f"{self.name}:   lru_caches that grew over the last half "
-              f"(entries after the warm-up / at the half / at the end, of its limit; bytes at the end):")
+        limits = {name: cache.cache_info().maxsize for name, cache in lru_caches().items()}
+        print(f"{self.name}:   lru_caches that grew over the last half (entries after the warm-up / at the half / "
+              f"at the end, of its limit; MB at the half and at the end):")
         for name in grown:
-            limit = caches[name].cache_info().maxsize if name in caches else None
-            size = entries_size(caches[name]) if name in caches else 0
-            print(f"{self.name}:     {name}: {self.warm.caches.get(name, 0)} / {half.get(name, 0)} / {end[name]}"
-                  f" of {limit if limit is not None else 'no limit'}; {size / 2**20:.2f} MB")
+            limit = limits.get(name)
+            print(f"{self.name}:     {name}: {self.warm.caches.get(name, (0, 0))[0]} / {half.get(name, (0, 0))[0]} / "
+                  f"{end[name][0]} of {limit if limit is not None else 'no limit'}; "
+                  f"{half.get(name, (0, 0))[1] / 2**20:.2f} -> {end[name][1] / 2**20:.2f} MB")
 
     def report(self) -> bool:
         end = self.samples[-1]
@@ -293,8 +298,17 @@ class Soak:
         sqlite, _ = self.trend([s.sqlite for s in half])
         print(f"{self.name}:   of which SQLite {sqlite:+.2f} MB per {self.unit} ({self.warm.sqlite:.2f} MB after "
               f"the warm-up, {half[0].sqlite:.2f} at the half, {end.sqlite:.2f} at the end)")
+        caches, _ = self.trend([self.cache_mb(s) for s in half])
+        print(f"{self.name}:   every lru_cache {caches:+.2f} MB per {self.unit} "
+              f"({self.cache_mb(self.warm):.2f} MB after the warm-up, {self.cache_mb(half[0]):.2f} at the half, "
+              f"{self.cache_mb(end):.2f} at the end)")
+        rest, rest_error = self.trend([s.rss - self.cache_mb(s) for s in half])
+        print(f"{self.name}:   resident without the lru_caches' bytes {rest:+.2f} \u00b1 {rest_error:.2f} MB "
+              f"per {self.unit}")
         print(f"{self.name}:   resident at each sample (MB): "
               + " ".join(f"{s.rss:.1f}" for s in self.samples))
+        print(f"{self.name}:   lru_caches at each sample (MB): "
+              + " ".join(f"{self.cache_mb(s):.2f}" for s in self.samples))
         self.report_caches()
         growing = self.growing_types()
         if growing:
