@@ -2,11 +2,14 @@
 
 1. The app (issue 18), driven with Pilot on fake clocks at 120x40, in this
    process: each round answers four break prompts, one each way (snooze, skip,
-   "already moved", and take, whose desk break is stopped at once), opens the
-   progress view once at each range (7, 30, 90, 365 days) and closes it, and
-   every fourth round opens the routine editor and leaves it. The default 200
-   rounds are 200 prompts answered each way, 200 openings of progress at each
-   range, 200 routines started and stopped, 50 editor openings. Between
+   "already moved", and take, whose desk break is played to its end in one
+   round and stopped after 70 s in the next - a stopped break is no break, so
+   the prompt comes back and is skipped), opens the progress view once at each
+   range (7, 30, 90, 365 days) and closes it, and every fourth round opens the
+   routine editor and leaves it. The default 200 rounds are 200 prompts
+   answered each way (and 100 more skipped after a stop), 200 openings of
+   progress at each range, 200 desk breaks (100 played, 100 stopped), 50
+   editor openings. Between
    readings nothing calls the app's release of closed widgets by hand: it
    runs on its own (every 20 s and when home comes back), as in real use.
 2. coach watch (issue 18, part 3): the headless owner with fake clocks and a
@@ -40,6 +43,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import ctypes
+import functools
 import gc
 import io
 import math
@@ -47,6 +51,7 @@ import os
 import sys
 import tempfile
 import tracemalloc
+import types
 import weakref
 from collections import Counter
 from collections.abc import Callable
@@ -55,7 +60,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 TESTS = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(TESTS / "pilot"))
+sys.path[:0] = [str(TESTS / "pilot"), str(TESTS)]  # pilot_helpers, and the fakeclocks it uses
 
 GROWTH_LIMIT_MB = 5.0
 SLOPE_LIMIT_MB = 0.5
@@ -111,6 +116,27 @@ def _mallinfo2() -> Callable[[], _MallInfo2] | None:
 MALLINFO2 = _mallinfo2()
 
 
+def _sqlite_memory_used() -> Callable[[], int] | None:
+    """SQLite's own count of the memory it has in use (its page caches, the
+    schema, prepared statements), from the library the sqlite3 module uses."""
+    try:
+        import _sqlite3
+
+        function = ctypes.CDLL(_sqlite3.__file__).sqlite3_memory_used
+    except (ImportError, OSError, AttributeError):
+        return None
+    function.restype = ctypes.c_int64
+    return function
+
+
+SQLITE_MEMORY_USED = _sqlite_memory_used()
+
+
+def sqlite_mb() -> float:
+    """What SQLite has in use (part of C's heap), in MB; nan if it cannot be read."""
+    return SQLITE_MEMORY_USED() / 2**20 if SQLITE_MEMORY_USED is not None else math.nan
+
+
 def malloc_mb() -> tuple[float, float]:
     """C's heap (sqlite, tree-sitter, the interpreter's own): what malloc has
     handed out and still in use, and what it holds from the system (in use
@@ -119,6 +145,42 @@ def malloc_mb() -> tuple[float, float]:
         return math.nan, math.nan
     info = MALLINFO2()
     return (info.uordblks + info.hblkhd) / 2**20, (info.arena + info.hblkhd) / 2**20
+
+
+def lru_caches() -> dict[str, functools._lru_cache_wrapper]:
+    """Every functools.lru_cache in the process, by module and name (Textual's
+    and Rich's caches of styles, segments, cell widths, geometry...)."""
+    found = {}
+    for thing in gc.get_objects():
+        if isinstance(thing, functools._lru_cache_wrapper):
+            found[f"{getattr(thing, '__module__', '?')}.{getattr(thing, '__qualname__', '?')}"] = thing
+    return found
+
+
+def cache_contents() -> dict[str, tuple[int, int]]:
+    """Each lru_cache with something in it: its entries, and the bytes they reach."""
+    return {name: (size, entries_size(cache)) for name, cache in lru_caches().items()
+            if (size := cache.cache_info().currsize)}
+
+
+def entries_size(cache: functools._lru_cache_wrapper) -> int:
+    """Bytes of what a cache's entries reach (their keys and results, and what
+    those hold), not counting classes, functions and modules; an object that
+    something else also holds is counted here too, so this is at most what
+    clearing the cache would give back."""
+    seen: set[int] = set()
+    total = 0
+    stack = [o for o in gc.get_referents(cache) if not isinstance(o, (type, dict))]
+    stack += [o for o in gc.get_referents(cache) if isinstance(o, dict) and "__wrapped__" not in o]
+    while stack:
+        thing = stack.pop()
+        if id(thing) in seen or isinstance(thing, (type, types.ModuleType, types.FunctionType,
+                                                    types.BuiltinFunctionType, types.MethodType)):
+            continue
+        seen.add(id(thing))
+        total += sys.getsizeof(thing)
+        stack.extend(gc.get_referents(thing))
+    return total
 
 
 @dataclass
@@ -133,11 +195,14 @@ class Sample:
     malloc_used: float
     malloc_held: float
     objects: int
+    sqlite: float
+    caches: dict[str, tuple[int, int]] = field(default_factory=dict)  # lru_caches' entries and bytes
 
 
 def sample() -> Sample:
     gc.collect()
-    return Sample(rss_mb(), sys.getallocatedblocks(), *malloc_mb(), len(gc.get_objects()))
+    return Sample(rss_mb(), sys.getallocatedblocks(), *malloc_mb(), len(gc.get_objects()), sqlite_mb(),
+                  cache_contents())
 
 
 def fit(values: list[float]) -> tuple[float, float]:
@@ -183,6 +248,30 @@ class Soak:
         return sorted(((n, g) for n, g in grown if span > 0 and g >= TYPE_GROWTH_SHOWN * max(span, 1)),
                       key=lambda item: -item[1])
 
+    def cache_mb(self, sample: Sample) -> float:
+        """What every lru_cache's entries reach at a sample, in MB."""
+        return sum(size for _, size in sample.caches.values()) / 2**20
+
+    def report_caches(self) -> None:
+        """The lru_caches whose entries grew over the last half: their entries
+        after the warm-up, at the half and at the end, their limit, and the
+        bytes their entries reach at the end. A cache at its limit has
+        stopped growing; one still below it is still filling."""
+        half, end = self.half()[0].caches, self.samples[-1].caches
+        grown = sorted((name for name in end if end[name][0] > half.get(name, (0, 0))[0]),
+                       key=lambda name: -(end[name][1] - half.get(name, (0, 0))[1]))
+        if not grown:
+            print(f"{self.name}:   no lru_cache grew over the last half")
+            return
+        limits = {name: cache.cache_info().maxsize for name, cache in lru_caches().items()}
+        print(f"{self.name}:   lru_caches that grew over the last half (entries after the warm-up / at the half / "
+              f"at the end, of its limit; MB at the half and at the end):")
+        for name in grown:
+            limit = limits.get(name)
+            print(f"{self.name}:     {name}: {self.warm.caches.get(name, (0, 0))[0]} / {half.get(name, (0, 0))[0]} / "
+                  f"{end[name][0]} of {limit if limit is not None else 'no limit'}; "
+                  f"{half.get(name, (0, 0))[1] / 2**20:.2f} -> {end[name][1] / 2**20:.2f} MB")
+
     def report(self) -> bool:
         end = self.samples[-1]
         growth = end.rss - self.warm.rss
@@ -206,8 +295,21 @@ class Soak:
         print(f"{self.name}:   C heap (malloc) {used:+.2f} MB in use and {held:+.2f} MB held per {self.unit} "
               f"({half[0].malloc_used:.1f} in use, {half[0].malloc_held:.1f} held at the half; "
               f"{end.malloc_used:.1f}, {end.malloc_held:.1f} at the end)")
+        sqlite, _ = self.trend([s.sqlite for s in half])
+        print(f"{self.name}:   of which SQLite {sqlite:+.2f} MB per {self.unit} ({self.warm.sqlite:.2f} MB after "
+              f"the warm-up, {half[0].sqlite:.2f} at the half, {end.sqlite:.2f} at the end)")
+        caches, _ = self.trend([self.cache_mb(s) for s in half])
+        print(f"{self.name}:   every lru_cache {caches:+.2f} MB per {self.unit} "
+              f"({self.cache_mb(self.warm):.2f} MB after the warm-up, {self.cache_mb(half[0]):.2f} at the half, "
+              f"{self.cache_mb(end):.2f} at the end)")
+        rest, rest_error = self.trend([s.rss - self.cache_mb(s) for s in half])
+        print(f"{self.name}:   resident without the lru_caches' bytes {rest:+.2f} \u00b1 {rest_error:.2f} MB "
+              f"per {self.unit}")
         print(f"{self.name}:   resident at each sample (MB): "
               + " ".join(f"{s.rss:.1f}" for s in self.samples))
+        print(f"{self.name}:   lru_caches at each sample (MB): "
+              + " ".join(f"{self.cache_mb(s):.2f}" for s in self.samples))
+        self.report_caches()
         growing = self.growing_types()
         if growing:
             print(f"{self.name}:   types growing over the last half: "
@@ -288,28 +390,46 @@ async def app_day(rounds: int, warm_up: int, every: int, trace: bool) -> Soak:
             await pilot.press(key)
             await settle()
 
-        async def take_and_stop() -> None:
+        async def back_home() -> None:
+            # The stop advice or the finish screen (enter leaves each), then home.
+            for _ in range(10):
+                if isinstance(app.screen, HomeScreen):
+                    return
+                if isinstance(app.screen, BreakPromptScreen):
+                    # A stopped break is no break: the prompt that waited comes back.
+                    clock.advance(2)  # past the arming time
+                    await pilot.press("x")
+                else:
+                    await pilot.press("enter")
+                await settle()
+            await until(HomeScreen)
+
+        async def take(play_to_the_end: bool) -> None:
             await prompt("enter")
             for _ in range(200):  # the desk break's player (its cautions may ask first)
                 if type(app.screen).__name__ == "PlayerScreen":
                     break
                 if type(app.screen).__name__ == "BeforeStartScreen":
                     await pilot.press("enter")
+                if type(app.screen).__name__ == "LevelUpScreen":
+                    await pilot.press("n")  # stay at the level (the desk break has no ranges today)
                 await pilot.pause(0.01)
-            # A minute and more of it, so that it counts as the break (a shorter
-            # one does not, and the prompt would come straight back).
-            for _ in range(7):
-                await tick(pilot, clock, 10)
-            await pilot.press("escape")  # stop: why? "just stopping" is highlighted
-            await settle()
-            await pilot.press("enter")
-            await settle(3)
-            for _ in range(5):  # the stop advice or the finish screen, then home
-                if isinstance(app.screen, HomeScreen):
-                    break
-                await pilot.press("enter")
+            if play_to_the_end:
+                # Its two minutes run out: a completed routine counts as the break.
+                for _ in range(13):
+                    await tick(pilot, clock, 10)
+                for _ in range(200):
+                    if type(app.screen).__name__ == "FinishScreen":
+                        break
+                    await pilot.pause(0.01)
+            else:
+                for _ in range(7):
+                    await tick(pilot, clock, 10)
+                await pilot.press("escape")  # stop: why? "just stopping" is highlighted
                 await settle()
-            await until(HomeScreen)
+                await pilot.press("enter")
+                await settle(3)
+            await back_home()
 
         async def progress_at_each_range() -> None:
             for key in "1234":
@@ -332,7 +452,7 @@ async def app_day(rounds: int, warm_up: int, every: int, trace: bool) -> Soak:
             for key in ("s", "x", "t"):
                 await prompt(key)
                 await until(HomeScreen)
-            await take_and_stop()
+            await take(play_to_the_end=number % 2 == 1)
             await progress_at_each_range()
             if number % 4 == 0:
                 await editor()
@@ -361,7 +481,8 @@ async def app_day(rounds: int, warm_up: int, every: int, trace: bool) -> Soak:
         soak.peak = status_mb("VmHWM")
         tracer.end()
     print(f"app: {rounds} rounds after {warm_up} to warm up: {rounds} prompts answered each way, "
-          f"{rounds * 4} openings of progress, {rounds} desk breaks started and stopped, "
+          f"{rounds * 4} openings of progress, {rounds} desk breaks ({rounds // 2} played to the end, "
+          f"{rounds - rounds // 2} stopped and the prompt that came back skipped), "
           f"{(rounds + 3) // 4} editor openings; a sample every {every} rounds")
     return soak
 

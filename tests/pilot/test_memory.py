@@ -5,10 +5,13 @@ collected (issue 18; the soak benchmark measures the day, this pins the cause)."
 from __future__ import annotations
 
 import gc
+import importlib.util
+import sys
 import time
 import weakref
 from pathlib import Path
 
+import pytest
 from pilot_helpers import SIZE
 from textual._tree_sitter import get_language
 from textual.document._document import Document
@@ -173,3 +176,25 @@ def test_a_document_let_go_still_works() -> None:
     document.replace_range((2, 0), (2, 0), "c: 3\n")
     assert len(document.query_syntax_tree(query)["key"]) == 3
     assert not let_go(Document("plain text"))
+
+
+def load_soak_benchmark():
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_soak.py"
+    spec = importlib.util.spec_from_file_location("bench_soak", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.slow
+async def test_the_soak_benchmark_still_drives_the_app(coach_home: Path) -> None:
+    """Two rounds of the soak benchmark's day (tests/benchmarks/bench_soak.py)
+    run through: each screen it expects comes, and it takes its readings. It
+    is not part of the test run, and it broke silently when a test helper
+    moved and when a stopped break stopped counting as a break (the prompt
+    came back where the script expected home)."""
+    bench = load_soak_benchmark()
+    soak = await bench.app_day(rounds=2, warm_up=0, every=1, trace=False)
+    assert len(soak.samples) == 2
+    assert all(sample.rss > 0 and sample.blocks > 0 for sample in soak.samples)
