@@ -49,6 +49,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from coach import __version__
+from coach.saferead import read_bounded
 
 T = TypeVar("T")
 
@@ -150,24 +151,17 @@ def _load(cache_file: Path, key: Hashable) -> tuple[object] | None:
     """The value stored under ``key`` in ``cache_file``, in a 1-tuple; None if
     there is none, another key, or anything is wrong with the file."""
     try:
-        fd = os.open(cache_file, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except OSError:
-        return None
-    try:
-        info = os.fstat(fd)
-        if (not stat.S_ISREG(info.st_mode) or info.st_size > MAX_CACHE_BYTES or info.st_mode & 0o022
+        info = os.lstat(cache_file)  # lstat: a symbolic link is not a cache of ours either
+        if (not stat.S_ISREG(info.st_mode) or info.st_mode & 0o022
                 or (hasattr(os, "getuid") and info.st_uid != os.getuid())):
             return None  # not a cache this user wrote
-        with os.fdopen(fd, "rb", closefd=False) as stream:
-            data = io.BytesIO(stream.read(MAX_CACHE_BYTES + 1))
+        data = io.BytesIO(read_bounded(cache_file, MAX_CACHE_BYTES))  # regular, capped, never hangs
         # Two pickles, each with its own unpickler (each has its own memo).
         if _OwnClassesOnly(data).load() != key:
             return None  # another Coach, other files: the value is not even read
         return (_OwnClassesOnly(data).load(),)
     except Exception:  # truncated, refused, from another version, anything: worked out again
         return None
-    finally:
-        os.close(fd)
 
 
 def _store(cache_file: Path, key: Hashable, value: object) -> None:
