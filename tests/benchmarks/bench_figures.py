@@ -9,7 +9,11 @@
    routine of reps with no hold, so the figure moves all the time), measured
    as in ``bench_app.py``: process CPU over N seconds in a 100x30 pty, with
    the bare Textual app and its 1 s clock measured in the same window.
-   Target: coach <= 1.5 x bare.
+   Target: coach <= 1.5 x bare, over --runs windows (3 by default, fresh
+   processes each time) pooled: the CPU of all windows together, so that one
+   window disturbed by the rest of the machine (the bare app alone has read
+   15 to 42 ticks in the same 30 s here) does not decide the verdict. Each
+   window's ratio is printed too.
    For reference (no target), a third process in the same window: the bare
    app with one more label update a second (no layout pass), half a second
    after its clock: two screen updates a second (what a figure at 2 frames a
@@ -18,7 +22,7 @@
 
 Linux only (/proc, pty). Not collected by pytest.
 
-Run: .venv/bin/python tests/benchmarks/bench_figures.py [--seconds 30]
+Run: .venv/bin/python tests/benchmarks/bench_figures.py [--seconds 30] [--runs 3]
 """
 
 from __future__ import annotations
@@ -130,14 +134,19 @@ def measure_cpu(bare: list[str], coach: list[str], env: dict[str, str], seconds:
             term.close()
 
 
+def ratio(one: dict[str, float], bare: dict[str, float]) -> str:
+    return f"{one['ticks'] / bare['ticks']:.2f}x" if bare["ticks"] > 0 else "bare used no CPU"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Figures: render time, and CPU while one moves, against a bare Textual app.")
-    parser.add_argument("--seconds", type=float, default=30.0, help="length of the CPU window (default 30)")
+    parser.add_argument("--seconds", type=float, default=30.0, help="length of each CPU window (default 30)")
+    parser.add_argument("--runs", type=int, default=3, help="CPU windows, each with fresh processes (default 3)")
     parser.add_argument("--still", action="store_true", help="the same routine with a one-pose figure (for comparison)")
     parser.add_argument("--no-figure", action="store_true", help="the same routine without a figure (for comparison)")
     args = parser.parse_args(argv)
-    if args.seconds <= 0:
-        parser.error("--seconds must be above 0")
+    if args.seconds <= 0 or args.runs < 1:
+        parser.error("--seconds must be above 0 and --runs at least 1")
     median_ms, worst_ms, count = measure_render()
     render_ok = worst_ms <= RENDER_TARGET_MS
     print(f"render: {count} drawings (every pose at {' and '.join(f'{c}x{r}' for c, r in RENDER_SIZES)}): "
@@ -158,20 +167,26 @@ def main(argv: list[str] | None = None) -> int:
             coach = B.coach_command()
             env = B.app_env(home)
             prepare(home, coach, env, args.still, args.no_figure)
-            results = measure_cpu([sys.executable, str(bare_file)], [coach, "run", ROUTINE_ID], env, args.seconds,
-                                  [sys.executable, str(twice_file)])
+            windows = []
+            for number in range(1, args.runs + 1):
+                results = measure_cpu([sys.executable, str(bare_file)], [coach, "run", ROUTINE_ID], env,
+                                      args.seconds, [sys.executable, str(twice_file)])
+                bare, fig, twice = results["bare app"], results["coach run"], results["bare twice"]
+                print(f"window {number} of {args.runs}, {args.seconds:.0f} s, all at once; ticks: bare {bare['ticks']}, "
+                      f"coach {fig['ticks']} ({ratio(fig, bare)}), bare twice {twice['ticks']} ({ratio(twice, bare)}); "
+                      f"pty output: bare {bare['bytes_per_s']:.0f} B/s, coach {fig['bytes_per_s']:.0f} B/s")
+                windows.append(results)
     except B.BenchError as err:
         print(f"bench_figures: error: {err}", file=sys.stderr)
         return 1
-    bare, fig = results["bare app"], results["coach run"]
-    print(f"CPU window {args.seconds:.0f} s, all at once; ticks: bare {bare['ticks']}, coach {fig['ticks']}; "
-          f"pty output: bare {bare['bytes_per_s']:.0f} B/s, coach {fig['bytes_per_s']:.0f} B/s")
+    pooled = {name: {"cpu_percent": statistics.fmean(w[name]["cpu_percent"] for w in windows),
+                     "ticks": sum(w[name]["ticks"] for w in windows)} for name in windows[0]}
+    bare, fig, twice = pooled["bare app"], pooled["coach run"], pooled["bare twice"]
+    print(f"all {args.runs} windows pooled; ticks: bare {bare['ticks']}, coach {fig['ticks']}, bare twice {twice['ticks']}")
     cpu_ok, line = B.row("CPU while a figure moves", bare["cpu_percent"], fig["cpu_percent"], "%")
     print(line)
-    twice = results["bare twice"]
-    floor = twice["cpu_percent"] / bare["cpu_percent"] if bare["cpu_percent"] > 0 else float("inf")
     print(f"for reference: the bare app with a second update each second {twice['cpu_percent']:.2f} % "
-          f"({twice['ticks']} ticks) = {floor:.2f}x the bare app (Textual's floor for two updates a second)")
+          f"= {ratio(twice, bare)} the bare app (Textual's floor for two updates a second)")
     ok = render_ok and cpu_ok
     print("ALL TARGETS MET" if ok else "OVER TARGET")
     return 0 if ok else 1

@@ -12,6 +12,7 @@ from textual.widget import Widget
 from textual.widgets import Digits, Static
 
 from screens.widgets.countdown import Countdown
+from screens.widgets.progress import RoutineProgress
 from screens.widgets.text_line import TextLine
 
 from test_figures import into_the_bridge
@@ -200,6 +201,53 @@ async def test_a_text_line_draws_what_static_draws(classes: str) -> None:
                 await pilot.pause()
                 assert ours.size == theirs.size
                 assert lines(ours) == lines(theirs), (name, content.plain)
+
+
+class GeneralProgress(RoutineProgress):
+    """The bar through Textual's general text path: what ``render`` says it is."""
+
+    render_line = Widget.render_line
+
+
+class TwoBars(App[None]):
+    CSS = """
+    RoutineProgress { width: 40; }
+    .narrow { width: 6; }
+    .wide { width: 1fr; }
+    .muted { color: $text-muted; background: $boost; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield GeneralProgress(200, id="theirs")
+        yield RoutineProgress(200, id="ours")
+
+
+def drawn_cells(widget: Widget) -> list[list[tuple[str, object]]]:
+    """Each line's cells with their styles (however the segments are cut)."""
+    return [[(char, segment.style) for segment in strip for char in segment.text] for strip in
+            widget.render_lines(Region(0, 0, widget.size.width, widget.size.height))]
+
+
+@pytest.mark.parametrize("classes", ["", "narrow", "wide", "muted"])
+async def test_the_progress_bar_draws_what_its_content_says(classes: str) -> None:
+    """screens.widgets.progress: the quick path draws the same cells as the
+    bar's Content through Textual's own path, at any width, as it fills, and
+    after the theme changes."""
+    app = TwoBars()
+    async with app.run_test(size=(80, 6)) as pilot:
+        theirs, ours = app.query_one("#theirs", RoutineProgress), app.query_one("#ours", RoutineProgress)
+        for widget in (theirs, ours):
+            widget.set_class(bool(classes), classes or "unused")
+        await pilot.pause()
+        for done in (0, 1, 3, 99.5, 100, 150, 199, 200):
+            for theme in ("textual-dark", "textual-light"):
+                app.theme = theme
+                theirs.set_progress(done)
+                ours.set_progress(done)
+                await pilot.pause()
+                assert (ours.halves, ours.percent) == (theirs.halves, theirs.percent)
+                assert drawn_cells(ours) == drawn_cells(theirs), (classes, done, theme)
+                assert ours.size.width < 7 or len(drawn_cells(ours)[0]) == ours.size.width
 
 
 async def test_a_failure_in_the_player_s_tick_reaches_textual_as_itself(coach_home, build) -> None:  # type: ignore[no-untyped-def]
