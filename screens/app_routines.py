@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # the records come with the store, loaded after the first fra
 
 #: While a routine plays the sit line only says so: the sit timer is ticked
 #: this often then (answers from elsewhere, the heartbeat), not every second.
-SIT_TICK_IN_ROUTINE = 5.0
+SIT_TICK_IN_ROUTINE = 10.0
 #: The worker group of the levels read.
 LEVELS_READ = "levels-read"
 

@@ -24,7 +24,7 @@ from coach.recorder import SessionRecorder
 from coach.step_fates import StepRecord
 from coach.safety import PAIN_STOP_REASONS
 from coach.store import SessionRecord
-from coach.timeline import PhaseKind, build_timeline
+from coach.timeline import PhaseKind, TimelinePhase, build_timeline
 from coach.voice import find_voice_command, speak
 from screens.base import CoachScreen
 from screens.widgets.sit_line import SitLine
@@ -101,6 +101,7 @@ class PlayerScreen(CoachScreen[PlayerResult]):
         self._ending = False
         self.quit_after = False  # the app asked to quit: end the app once the stop is recorded
         self._shown_text: dict[str, tuple[object, ...]] = {}
+        self._lines_for: tuple[object, object] | None = None  # the phase (and the next) whose lines are shown
         self._adjustable = False  # whether the +/- keys are in the footer
 
     def compose(self) -> ComposeResult:
@@ -267,12 +268,10 @@ class PlayerScreen(CoachScreen[PlayerResult]):
         phase = state.phase
         if phase is None:
             return
-        left = format_clock(state.routine_remaining)
-        self._set("routine-position", Content(f"Step {state.step_number} of {state.step_count}  -  {left} left"))
-        # Reps, sides and rounds go on the line below; rests and switches say what they are.
-        headline = phase.step.title if phase.kind in (PhaseKind.REP, PhaseKind.HOLD, PhaseKind.WORK) else phase.label
-        self._set("phase-label", literal(headline, "bold"))
-        self._set("phase-counts", Content(phase_counts(phase)))
+        self._set("routine-position", Content(f"Step {state.step_number} of {state.step_count}"))
+        if (phase, state.next_phase) != self._lines_for:  # these lines change with the phase only
+            self._lines_for = (phase, state.next_phase)
+            self._show_phase(phase, state.next_phase)
         self._countdown.update(format_clock(state.countdown) if state.countdown is not None else "--:--")
         self._countdown.set_class(state.status is Status.PAUSED, "paused")
         self._set("beat", Content(beat_text(state)))
@@ -280,9 +279,17 @@ class PlayerScreen(CoachScreen[PlayerResult]):
         self._set("cue", literal(f"> {state.cue}") if state.cue else Content(""))
         progress = self._progress
         progress.total = max(1.0, self.player.total)  # a step made longer or shorter moves the total
-        # In whole seconds, like the countdown: the bar moves on with it, in the same screen update.
-        progress.set_progress(self.player.total - math.ceil(state.routine_remaining - 1e-9))
-        upcoming = state.next_phase
+        # In whole seconds, like the countdown: the bar and the routine's time left at its end move on
+        # with it, in the same screen update (one widget changing every second, not two).
+        progress.set_progress(self.player.total - math.ceil(state.routine_remaining - 1e-9),
+                              format_clock(state.routine_remaining))
+
+    def _show_phase(self, phase: TimelinePhase, upcoming: TimelinePhase | None) -> None:
+        """The lines that follow the phase: its title, its counts and what comes next."""
+        # Reps, sides and rounds go on the line below; rests and switches say what they are.
+        headline = phase.step.title if phase.kind in (PhaseKind.REP, PhaseKind.HOLD, PhaseKind.WORK) else phase.label
+        self._set("phase-label", literal(headline, "bold"))
+        self._set("phase-counts", Content(phase_counts(phase)))
         if upcoming is None:
             nxt = Content("Next: the end of the routine")
         else:

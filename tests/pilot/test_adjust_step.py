@@ -39,7 +39,8 @@ def countdown(screen) -> str:
 
 
 def position(screen) -> str:
-    return str(screen.query_one("#routine-position", Static).render())
+    """The routine's time left, at the end of its progress bar."""
+    return screen.query_one(RoutineProgress).left
 
 
 async def into_finger_pressure(pilot) -> PlayerScreen:
