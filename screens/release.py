@@ -18,7 +18,8 @@ break prompts and looks at progress that was about half a megabyte a screen.
    :func:`clear_style_caches` empties it; the entries are two Style objects
    each, made again on the next frame.
 
-:func:`release` does both. The app runs it now and then (``CoachApp``), and
+:func:`release` does both, then gives the pages freed since back to the
+system (:mod:`coach.memory_trim`). The app runs it now and then (``CoachApp``), and
 :func:`release_when_home_returns` also runs it shortly after the screen stack
 is back to its base screen: the keys of home's rebuilt footer and the header
 of the screen that closed go a moment after it closes, instead of piling up
@@ -78,9 +79,12 @@ def clear_style_caches() -> None:
 
 
 def release(app: App) -> int:
-    """Both of the above; how many watchers went."""
+    """Both of the above, and the freed pages handed back; how many watchers went."""
+    from coach.memory_trim import give_back_freed_memory
+
     dropped = prune_closed_watchers(app)
     clear_style_caches()
+    give_back_freed_memory()
     return dropped
 
 

@@ -35,7 +35,7 @@ heaps stay flat. Exit status 0 when both parts meet the target.
 
 Run: .venv/bin/python tests/benchmarks/bench_soak.py [--rounds 200] [--every 5] [--days 7]
 (the full run is about half an hour on a loaded 2-core machine; --only app or
---only watch runs one part, --trace adds tracemalloc to the app's last half).
+--only watch runs one part, --trace adds tracemalloc from the warm-up and shows what grew over the last half).
 """
 
 from __future__ import annotations
@@ -320,13 +320,17 @@ class Soak:
 
 
 class Tracer:
-    """With --trace: tracemalloc from the warm-up on, and the lines whose
-    memory grew most between the half and the end (slow; to find a cause)."""
+    """With --trace: tracemalloc from the first reading after the warm-up, a
+    snapshot at the half and one at the end, and the places whose memory grew
+    most between the two (allocations made before tracing began are not seen;
+    the benchmark's own readings are left out). Slow; to find a cause."""
 
     def __init__(self, on: bool) -> None:
         self.on, self.first = on, None
-        if on:
-            tracemalloc.start(8)
+
+    def start(self) -> None:
+        if self.on:
+            tracemalloc.start(25)
 
     def middle(self) -> None:
         if self.on:
@@ -339,17 +343,25 @@ class Tracer:
         gc.collect()
         last = tracemalloc.take_snapshot()
         tracemalloc.stop()
+        ours = [tracemalloc.Filter(False, __file__), tracemalloc.Filter(False, tracemalloc.__file__)]
+        first, last = self.first.filter_traces(ours), last.filter_traces(ours)
         print("tracemalloc, the most grown between the half and the end:")
-        for stat in last.compare_to(self.first, "traceback")[:8]:
+        for stat in last.compare_to(first, "traceback")[:12]:
             print(f"  {stat.size_diff / 1024:+.1f} KiB in {stat.count_diff:+d} blocks")
-            for line in stat.traceback.format()[-6:]:
+            for line in stat.traceback.format(most_recent_first=True)[:24]:
                 print("    " + line)
+        print("tracemalloc, by line:")
+        for stat in last.compare_to(first, "lineno")[:15]:
+            print(f"  {stat.size_diff / 1024:+.1f} KiB in {stat.count_diff:+d} blocks  {stat.traceback[0]}")
 
 
 # --- 1. the app ----------------------------------------------------------------------------
 
+#: What a round does; --kinds runs a part of it (to see which part a trend follows).
+KINDS = frozenset({"prompts", "breaks", "progress", "editor"})
 
-async def app_day(rounds: int, warm_up: int, every: int, trace: bool) -> Soak:
+
+async def app_day(rounds: int, warm_up: int, every: int, trace: bool, kinds: frozenset[str] = KINDS) -> Soak:
     from pilot_helpers import FakeClock, fixed_wall, tick
 
     from coach.paths import resolve_paths
@@ -449,12 +461,15 @@ async def app_day(rounds: int, warm_up: int, every: int, trace: bool) -> Soak:
             await until(HomeScreen)
 
         async def one_round(number: int) -> None:
-            for key in ("s", "x", "t"):
-                await prompt(key)
-                await until(HomeScreen)
-            await take(play_to_the_end=number % 2 == 1)
-            await progress_at_each_range()
-            if number % 4 == 0:
+            if "prompts" in kinds:
+                for key in ("s", "x", "t"):
+                    await prompt(key)
+                    await until(HomeScreen)
+            if "breaks" in kinds:
+                await take(play_to_the_end=number % 2 == 1)
+            if "progress" in kinds:
+                await progress_at_each_range()
+            if "editor" in kinds and number % 4 == 0:
                 await editor()
 
         async def reading() -> Sample:
@@ -469,6 +484,7 @@ async def app_day(rounds: int, warm_up: int, every: int, trace: bool) -> Soak:
             await one_round(number)
         soak = Soak("app", "100 rounds", per=100 / every, warm=await reading())
         tracer = Tracer(trace)
+        tracer.start()
         middle = rounds // every // 2
         for number in range(rounds):
             await one_round(number)
@@ -480,6 +496,8 @@ async def app_day(rounds: int, warm_up: int, every: int, trace: bool) -> Soak:
         soak.end_types = type_counts()
         soak.peak = status_mb("VmHWM")
         tracer.end()
+    if kinds != KINDS:
+        print(f"app: only {', '.join(sorted(kinds))} in each round (--kinds): the figures below are for that part")
     print(f"app: {rounds} rounds after {warm_up} to warm up: {rounds} prompts answered each way, "
           f"{rounds * 4} openings of progress, {rounds} desk breaks ({rounds // 2} played to the end, "
           f"{rounds - rounds // 2} stopped and the prompt that came back skipped), "
@@ -569,9 +587,15 @@ def main() -> int:
     parser.add_argument("--every", type=int, default=5, help="rounds between two readings (default 5)")
     parser.add_argument("--days", type=int, default=7, help="simulated days of coach watch (default 7)")
     parser.add_argument("--trace", action="store_true",
-                        help="also tracemalloc the app's last half and show what grew (slow)")
+                        help="also tracemalloc the app and show what grew over the last half (slow)")
     parser.add_argument("--only", choices=("app", "watch"), help="run one part only")
+    parser.add_argument("--kinds", default=",".join(sorted(KINDS)),
+                        help="what an app round does, comma-separated (default all: %(default)s); "
+                             "a part alone shows which one a trend follows (the verdict is for all)")
     args = parser.parse_args()
+    kinds = frozenset(k.strip() for k in args.kinds.split(",") if k.strip())
+    if not kinds or not kinds <= KINDS:
+        parser.error(f"--kinds: choose from {', '.join(sorted(KINDS))}")
     soaks = []
     if args.only in (None, "watch"):
         with tempfile.TemporaryDirectory() as home:
@@ -580,7 +604,7 @@ def main() -> int:
     if args.only in (None, "app"):
         with tempfile.TemporaryDirectory() as home:
             os.environ["COACH_HOME"] = str(Path(home) / "app")
-            soaks.append(asyncio.run(app_day(args.rounds, args.warm_up, args.every, args.trace)))
+            soaks.append(asyncio.run(app_day(args.rounds, args.warm_up, args.every, args.trace, kinds)))
     ok = all([soak.report() for soak in soaks])
     return 0 if ok else 1
 

@@ -198,3 +198,17 @@ async def test_the_soak_benchmark_still_drives_the_app(coach_home: Path) -> None
     soak = await bench.app_day(rounds=2, warm_up=0, every=1, trace=False)
     assert len(soak.samples) == 2
     assert all(sample.rss > 0 and sample.blocks > 0 for sample in soak.samples)
+
+
+def test_the_app_s_release_gives_freed_pages_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each release (on its interval, and when home comes back) hands the
+    pages freed since back to the system (coach.memory_trim)."""
+    from textual.app import App
+
+    import coach.memory_trim as memory_trim
+    from screens.release import release
+
+    calls: list[int] = []
+    monkeypatch.setattr(memory_trim, "give_back_freed_memory", lambda: calls.append(1) or True)
+    release(App())
+    assert calls == [1]
