@@ -268,7 +268,8 @@ class PlayerScreen(CoachScreen[PlayerResult]):
         phase = state.phase
         if phase is None:
             return
-        self._set("routine-position", Content(f"Step {state.step_number} of {state.step_count}"))
+        left = format_clock(state.routine_remaining)
+        self._set("routine-position", Content(f"Step {state.step_number} of {state.step_count}  -  {left} left"))
         if (phase, state.next_phase) != self._lines_for:  # these lines change with the phase only
             self._lines_for = (phase, state.next_phase)
             self._show_phase(phase, state.next_phase)
@@ -279,10 +280,8 @@ class PlayerScreen(CoachScreen[PlayerResult]):
         self._set("cue", literal(f"> {state.cue}") if state.cue else Content(""))
         progress = self._progress
         progress.total = max(1.0, self.player.total)  # a step made longer or shorter moves the total
-        # In whole seconds, like the countdown: the bar and the routine's time left at its end move on
-        # with it, in the same screen update (one widget changing every second, not two).
-        progress.set_progress(self.player.total - math.ceil(state.routine_remaining - 1e-9),
-                              format_clock(state.routine_remaining))
+        # In whole seconds, like the countdown: the bar moves on with it, in the same screen update.
+        progress.set_progress(self.player.total - math.ceil(state.routine_remaining - 1e-9))
 
     def _show_phase(self, phase: TimelinePhase, upcoming: TimelinePhase | None) -> None:
         """The lines that follow the phase: its title, its counts and what comes next."""

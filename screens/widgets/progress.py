@@ -22,11 +22,7 @@ FULL, HALF = "━", "╸"
 
 
 class RoutineProgress(Widget):
-    """A bar, a percentage and the time left for ``done`` of ``total`` seconds.
-
-    The time left is given as text (the player's clock format) and kept at the
-    width of the longest one shown, so the bar does not jump a cell when the
-    time left goes from 10:00 to 9:59."""
+    """A bar and a percentage for ``done`` of ``total`` seconds."""
 
     DEFAULT_CSS = """
     RoutineProgress { height: 1; }
@@ -39,42 +35,33 @@ class RoutineProgress(Widget):
         # The number of half-cells filled and the percentage: repainted (once) only when either changes.
         self.halves = 0
         self.percent = 0
-        self.left = ""  # "4:57 left" as the bar ends it, padded to the widest shown
-        self._left_width = 0
         self._styles: tuple[Style, Style, Style] | None = None  # filled, the rest, the percentage
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._styles = None
 
-    def set_progress(self, done: float, left: str = "") -> None:
-        """``done`` seconds of ``total``; ``left``: the time left as shown ("4:57"), or none."""
+    def set_progress(self, done: float) -> None:
         self._done = min(max(done, 0.0), self.total)
-        self._left_width = max(self._left_width, len(left))
-        self._recompute(f"{left:>{self._left_width}} left" if left else "")
+        self._recompute()
 
     def on_resize(self) -> None:
-        self._recompute(self.left)
+        self._recompute()
 
-    def _tail(self, percent: int, left: str) -> str:
-        return f" {percent:>3d}%" + (f"  {left}" if left else "")
+    def _bar_width(self) -> int:
+        return max(1, self.size.width - 6)
 
-    def _bar_width(self, tail: str) -> int:
-        return max(1, self.size.width - 1 - len(tail))
-
-    def _recompute(self, left: str) -> None:
+    def _recompute(self) -> None:
         fraction = self._done / self.total
-        percent = int(fraction * 100)
-        halves = round(fraction * self._bar_width(self._tail(percent, left)) * 2)
-        if (halves, percent, left) != (self.halves, self.percent, self.left):
-            self.halves, self.percent, self.left = halves, percent, left
+        halves, percent = round(fraction * self._bar_width() * 2), int(fraction * 100)
+        if (halves, percent) != (self.halves, self.percent):
+            self.halves, self.percent = halves, percent
             self.refresh()
 
     def _parts(self) -> tuple[str, str, str]:
-        tail = self._tail(self.percent, self.left)
         full, half = divmod(self.halves, 2)
         filled = FULL * full + (HALF if half else "")
-        return filled, FULL * (self._bar_width(tail) - len(filled)), tail
+        return filled, FULL * (self._bar_width() - len(filled)), f" {self.percent:>3d}%"
 
     def render(self) -> Content:
         filled, rest, percent = self._parts()
@@ -95,7 +82,7 @@ class RoutineProgress(Widget):
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        if y != 0 or width < 2 + len(self._parts()[2]):  # no room for the bar and its tail: the general path
+        if y != 0 or width < 7:  # below the bar and its " 100%": the general path (it wraps)
             return super().render_line(y)
         segments, x = [], 0
         for text, style in zip(self._parts(), self._looked_up()):

@@ -39,8 +39,7 @@ def countdown(screen) -> str:
 
 
 def position(screen) -> str:
-    """The routine's time left, at the end of its progress bar."""
-    return screen.query_one(RoutineProgress).left
+    return str(screen.query_one("#routine-position", Static).render())
 
 
 async def into_finger_pressure(pilot) -> PlayerScreen:

@@ -12,7 +12,7 @@ from textual.widget import Widget
 from textual.widgets import Digits, Static
 
 from screens.widgets.countdown import Countdown
-from screens.widgets.progress import FULL, HALF, RoutineProgress
+from screens.widgets.progress import RoutineProgress
 from screens.widgets.text_line import TextLine
 
 from test_figures import into_the_bridge
@@ -239,35 +239,15 @@ async def test_the_progress_bar_draws_what_its_content_says(classes: str) -> Non
         for widget in (theirs, ours):
             widget.set_class(bool(classes), classes or "unused")
         await pilot.pause()
-        for done, left in ((0, "10:00"), (1, "9:59"), (3, "9:57"), (99.5, "1:00:30"), (100, "1:00:29"),
-                           (150, "0:50"), (199, "0:01"), (200, "0:00")):
+        for done in (0, 1, 3, 99.5, 100, 150, 199, 200):
             for theme in ("textual-dark", "textual-light"):
                 app.theme = theme
-                theirs.set_progress(done, left)
-                ours.set_progress(done, left)
+                theirs.set_progress(done)
+                ours.set_progress(done)
                 await pilot.pause()
-                assert (ours.halves, ours.percent, ours.left) == (theirs.halves, theirs.percent, theirs.left)
+                assert (ours.halves, ours.percent) == (theirs.halves, theirs.percent)
                 assert drawn_cells(ours) == drawn_cells(theirs), (classes, done, theme)
                 assert ours.size.width < 7 or len(drawn_cells(ours)[0]) == ours.size.width
-
-
-async def test_the_bar_ends_with_the_time_left_and_does_not_jump() -> None:
-    """The routine's time left ends the bar, kept at the width of the longest
-    shown: going from 10:00 to 9:59 does not make the bar a cell longer."""
-    app = TwoBars()
-    async with app.run_test(size=(80, 6)) as pilot:
-        bar = app.query_one("#ours", RoutineProgress)
-        bar.set_progress(0, "10:00")
-        await pilot.pause()
-        first = "".join(char for char, _ in drawn_cells(bar)[0]).rstrip()
-        bar.set_progress(11, "9:59")
-        await pilot.pause()
-        then = "".join(char for char, _ in drawn_cells(bar)[0]).rstrip()
-        assert first.endswith("  0%  10:00 left") and then.endswith("  5%   9:59 left")
-        assert first.count(FULL) == then.count(FULL) + then.count(HALF)  # the same bar, a little further
-        bar.set_progress(2)  # no time left given: the percentage alone
-        await pilot.pause()
-        assert "".join(char for char, _ in drawn_cells(bar)[0]).rstrip().endswith("1%")
 
 
 async def test_a_failure_in_the_player_s_tick_reaches_textual_as_itself(coach_home, build) -> None:  # type: ignore[no-untyped-def]
