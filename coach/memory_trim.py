@@ -13,24 +13,20 @@ It is glibc's; elsewhere (macOS, musl) this does nothing and says so.
 from __future__ import annotations
 
 import ctypes
+import functools
 from collections.abc import Callable
 
-_trim: Callable[[int], int] | None = None
-_looked = False
 
-
+@functools.cache
 def _malloc_trim() -> Callable[[int], int] | None:
-    global _trim, _looked
-    if not _looked:
-        _looked = True
-        try:
-            function = ctypes.CDLL(None).malloc_trim
-        except (OSError, AttributeError):  # not glibc
-            return None
-        function.argtypes = [ctypes.c_size_t]
-        function.restype = ctypes.c_int
-        _trim = function
-    return _trim
+    """glibc's malloc_trim, looked up once; None where the C library has none."""
+    try:
+        function = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return None
+    function.argtypes = [ctypes.c_size_t]
+    function.restype = ctypes.c_int
+    return function
 
 
 def give_back_freed_memory() -> bool:

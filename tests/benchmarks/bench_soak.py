@@ -199,8 +199,8 @@ class Sample:
     cache_mb: float  # what every lru_cache's entries reach
     # Each lru_cache's entries and bytes: kept only for the samples the report
     # compares (after the warm-up, the first of the last half, the last). Kept
-    # for every sample, these dicts were themselves the heap's growth: about
-    # 200 blocks a sample, a megabyte per 100 rounds of resident memory.
+    # for every sample, these dicts were part of the heap's growth being
+    # measured (about 150 blocks a sample in the app after some use).
     caches: dict[str, tuple[int, int]] | None = None
 
 
@@ -261,10 +261,6 @@ class Soak:
         return sorted(((n, g) for n, g in grown if span > 0 and g >= TYPE_GROWTH_SHOWN * max(span, 1)),
                       key=lambda item: -item[1])
 
-    def cache_mb(self, sample: Sample) -> float:
-        """What every lru_cache's entries reach at a sample, in MB."""
-        return sample.cache_mb
-
     def report_caches(self) -> None:
         """The lru_caches whose entries grew over the last half: their entries
         after the warm-up, at the half and at the end, their limit, and the
@@ -311,17 +307,17 @@ class Soak:
         sqlite, _ = self.trend([s.sqlite for s in half])
         print(f"{self.name}:   of which SQLite {sqlite:+.2f} MB per {self.unit} ({self.warm.sqlite:.2f} MB after "
               f"the warm-up, {half[0].sqlite:.2f} at the half, {end.sqlite:.2f} at the end)")
-        caches, _ = self.trend([self.cache_mb(s) for s in half])
+        caches, _ = self.trend([s.cache_mb for s in half])
         print(f"{self.name}:   every lru_cache {caches:+.2f} MB per {self.unit} "
-              f"({self.cache_mb(self.warm):.2f} MB after the warm-up, {self.cache_mb(half[0]):.2f} at the half, "
-              f"{self.cache_mb(end):.2f} at the end)")
-        rest, rest_error = self.trend([s.rss - self.cache_mb(s) for s in half])
+              f"({self.warm.cache_mb:.2f} MB after the warm-up, {half[0].cache_mb:.2f} at the half, "
+              f"{end.cache_mb:.2f} at the end)")
+        rest, rest_error = self.trend([s.rss - s.cache_mb for s in half])
         print(f"{self.name}:   resident without the lru_caches' bytes {rest:+.2f} \u00b1 {rest_error:.2f} MB "
               f"per {self.unit}")
         print(f"{self.name}:   resident at each sample (MB): "
               + " ".join(f"{s.rss:.1f}" for s in self.samples))
         print(f"{self.name}:   lru_caches at each sample (MB): "
-              + " ".join(f"{self.cache_mb(s):.2f}" for s in self.samples))
+              + " ".join(f"{s.cache_mb:.2f}" for s in self.samples))
         self.report_caches()
         growing = self.growing_types()
         if growing:

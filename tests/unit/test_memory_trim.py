@@ -53,8 +53,10 @@ def test_elsewhere_it_does_nothing_and_says_so(monkeypatch: pytest.MonkeyPatch) 
         def __init__(self, name: object) -> None:
             pass
 
-    monkeypatch.setattr(memory_trim, "_looked", False)
-    monkeypatch.setattr(memory_trim, "_trim", None)
+    memory_trim._malloc_trim.cache_clear()
     monkeypatch.setattr(memory_trim.ctypes, "CDLL", NoTrim)  # a C library without malloc_trim
-    assert memory_trim.give_back_freed_memory() is False
-    assert memory_trim.give_back_freed_memory() is False  # looked up once
+    try:
+        assert memory_trim.give_back_freed_memory() is False
+        assert memory_trim.give_back_freed_memory() is False
+    finally:
+        memory_trim._malloc_trim.cache_clear()  # the real C library again for whoever comes next
