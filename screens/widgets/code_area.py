@@ -1,53 +1,77 @@
-"""A text area that lets go of its syntax trees (a hold in tree-sitter).
+"""A text area whose syntax trees are parsed from bytes (two holds in tree-sitter).
 
 With ``textual[syntax]``, a :class:`~textual.widgets.TextArea` with a language
-edits a ``SyntaxAwareDocument``, which parses its text by handing tree-sitter
-its own bound method ``_read_callable``. The tree-sitter ``Tree`` keeps that
-callable, so the document holds the tree and the tree holds the document; and
-a ``Tree`` is invisible to Python's cycle collector (py-tree-sitter 0.26 does
-not track it), so the pair is never freed: the text, its lines, the parser and
-the tree, most of it C memory that ``tracemalloc`` does not see. Each text area
-makes two documents (one in ``__init__``, one when its ``language`` is watched
-on mount), so each opening of the routine editor kept two, about a megabyte
-(issue 18).
+edits a ``SyntaxAwareDocument``, which parses its text, when it is made and
+after every edit, by handing tree-sitter its bound method ``_read_callable``.
+py-tree-sitter 0.26 does two things with a callable that it never does with
+bytes (issue 18):
 
-:class:`CodeArea` breaks the cycle for every document it lets go of: the one
-it replaces, and the one it has when it is unmounted. Breaking means parsing
-the text once more from bytes, which tree-sitter does not keep a callable
-for, so the document stays usable (an edit would parse with the callable
-again, and the next unmount would break that too).
+- the ``Tree`` keeps the callable, so the tree holds the document and the
+  document holds the tree, and a ``Tree`` is invisible to Python's cycle
+  collector: the pair was never freed (about a megabyte for each opening of
+  the routine editor, which makes two documents);
+- each parse keeps a few hundred small blocks of the heap for good, even once
+  the tree is freed (about 300 for a 120-line routine): the soak benchmark's
+  last upward trend.
+
+:class:`BytesParsedDocument` hands tree-sitter the document's text as UTF-8
+bytes instead, the same text the callable gives line by line, so neither
+happens; :class:`CodeArea` makes it for every language it is given.
 """
 
 from __future__ import annotations
 
-from textual.document._document import DocumentBase
+from textual._tree_sitter import TREE_SITTER, get_language
+from textual.document._document_navigator import DocumentNavigator
+from textual.document._wrapped_document import WrappedDocument
 from textual.widgets import TextArea
 
-try:
+if TREE_SITTER:
     from textual.document._syntax_aware_document import SyntaxAwareDocument
-except ImportError:  # pragma: no cover - textual without the syntax module
-    SyntaxAwareDocument = None  # type: ignore[assignment,misc]
+    from tree_sitter import Language
 
+    class BytesParsedDocument(SyntaxAwareDocument):
+        """A syntax-aware document that tree-sitter reads from bytes, not through a callable."""
 
-def let_go(document: DocumentBase) -> bool:
-    """Break a syntax-aware document's cycle with its tree; whether there was one."""
-    if SyntaxAwareDocument is None or not isinstance(document, SyntaxAwareDocument):
-        return False
-    parser = getattr(document, "_parser", None)
-    if parser is None or getattr(document, "_syntax_tree", None) is None:
-        return False
-    document._syntax_tree = parser.parse(document.text.encode("utf-8"))
-    return True
+        @property
+        def _read_callable(self) -> bytes:  # type: ignore[override]
+            # SyntaxAwareDocument parses with ``self._parser.parse(self._read_callable[, tree])``
+            # when it is made and after each edit; tree-sitter takes bytes there too.
+            return self.text.encode("utf-8")
+else:  # pragma: no cover - textual installed without its syntax extra
+    BytesParsedDocument = None  # type: ignore[assignment,misc]
 
 
 class CodeArea(TextArea):
-    """A :class:`TextArea` whose syntax-aware documents are freed when it is done with them."""
+    """A :class:`TextArea` whose syntax-aware documents are :class:`BytesParsedDocument`."""
 
     def _set_document(self, text: str, language: str | None) -> None:
-        old = getattr(self, "document", None)
-        super()._set_document(text, language)
-        if old is not None and old is not self.document:
-            let_go(old)
+        found = self._syntax(language)
+        if found is None:  # plain text, or a language Textual reports (and falls back) on its own
+            super()._set_document(text, language)
+            return
+        tree_sitter_language, highlight_query = found
+        document = BytesParsedDocument(text, tree_sitter_language)
+        # From here as TextArea._set_document does for its own syntax-aware document.
+        self._highlight_query = document.prepare_query(highlight_query)
+        self.document = document
+        self.wrapped_document = WrappedDocument(document, tab_width=self.indent_width)
+        self.navigator = DocumentNavigator(self.wrapped_document)
+        self._build_highlight_map()
+        self.move_cursor((0, 0))
+        self._rewrap_and_refresh_virtual_size()
 
-    def on_unmount(self) -> None:
-        let_go(self.document)
+    def _syntax(self, language: str | None) -> tuple[Language, str] | None:
+        """The tree-sitter language and highlight query for ``language``, looked
+        up as TextArea does (languages registered on the area first); None
+        when there is none to parse with."""
+        if not TREE_SITTER or not language:
+            return None
+        registered = self._languages.get(language)
+        if registered is not None:
+            found = registered.language or get_language(language)
+            query = registered.highlight_query
+        else:
+            found = get_language(language)
+            query = self._get_builtin_highlight_query(language) if found is not None else ""
+        return None if found is None else (found, query)
