@@ -32,10 +32,11 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from coach.store_errors import StoreError, StoreNewerError
+from coach.store_errors import StoreError, StoreNewerError, StoreNotYet
 
 if TYPE_CHECKING:  # the store itself is loaded on the history's threads, when it is first opened
     from coach.store import Clock, Store
@@ -103,8 +104,9 @@ class History:
         self._pending_lock = threading.Lock()
         self._thread = threading.Thread(target=self._run, name="coach-history", daemon=True)
         # Open at once, on the writer's thread, so a problem with the file is
-        # said at start-up and not at the first write.
-        self.submit(lambda store: None)
+        # said at start-up and not at the first write. Done, the file is made
+        # and migrated (or history is off): a read before that waits for it.
+        self._opened = self.submit(lambda store: None)
         if start:
             self.start()
 
@@ -210,8 +212,10 @@ class History:
         the history is locked by another program, try again (pausing up to
         :data:`MAX_RETRY_PAUSE`) until it is free. ``waiting`` is told once,
         in a few words, why it waits; when ``stop()`` turns true (the answer
-        is no longer wanted) it gives up with :class:`ReadStopped`. Any other
-        error is raised as it is (a :class:`StoreError`, one line)."""
+        is no longer wanted) it gives up with :class:`ReadStopped`. A history
+        not made yet is waited for while this run's writer is making it (on a
+        first run the start-up reads come before it is done). Any other error
+        is raised as it is (a :class:`StoreError`, one line)."""
         pause = 0.05
         told = False
         while True:
@@ -219,6 +223,11 @@ class History:
                 raise ReadStopped()
             try:
                 return self.read(job)
+            except StoreNotYet:
+                if self._opened.done():  # the writer is done with it and there is none: say so
+                    raise
+                self._opened_or_stopped(stop)  # a new history is being made (after the first frame)
+                continue
             except StoreError as err:
                 if not is_transient(err):
                     raise
@@ -231,6 +240,17 @@ class History:
                     raise ReadStopped()
                 time.sleep(min(left, 0.05))
             pause = min(pause * 2, MAX_RETRY_PAUSE)
+
+    def _opened_or_stopped(self, stop: Callable[[], bool]) -> None:
+        """Wait until the writer has opened (made, migrated) the file, or raise
+        :class:`ReadStopped` once ``stop()`` turns true."""
+        while not stop():
+            try:
+                self._opened.exception(timeout=0.05)
+                return
+            except FutureTimeout:
+                pass
+        raise ReadStopped()
 
     # --- the writer's thread --------------------------------------------------
 

@@ -28,7 +28,7 @@ from typing import Any
 from coach.progression import CHANGE_REASONS
 from coach.saferead import regular_or_absent
 from coach.step_fates import StepRecord
-from coach.store_errors import StoreError, StoreForeignError, StoreNewerError
+from coach.store_errors import StoreError, StoreForeignError, StoreNewerError, StoreNotYet
 from coach.store_files import is_read_only_error, move_aside, private_file, private_folder, regular_files_only
 from coach.store_queries import Queries
 from coach.store_records import (
@@ -385,7 +385,7 @@ def open_reader(path: Path, *, clock: Clock | None = None, busy_timeout: float =
     if why is not None:
         raise StoreError(f"{path} {why}")
     if not path.exists():
-        raise StoreError(f"{path}: no history yet")
+        raise StoreNotYet(f"{path}: no history yet")
     try:
         conn = _connect_for_reading(path, busy_timeout)
         version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -398,7 +398,7 @@ def open_reader(path: Path, *, clock: Clock | None = None, busy_timeout: float =
         raise StoreForeignError(f"{path} is not a Coach history")
     if version != len(MIGRATIONS):
         conn.close()
-        raise StoreError(f"{path}: the history is not ready yet (schema {version})")
+        raise StoreNotYet(f"{path}: the history is not ready yet (schema {version})")
     return Store(path, conn, clock or _default_clock, None)
 
 
@@ -477,5 +477,6 @@ def open_store(path: Path, *, clock: Clock | None = None, busy_timeout: float = 
 __all__ = [
     "APPLICATION_ID", "MIGRATIONS", "BreakRecord", "Clock", "DayBreaks", "DaySessions", "FlareUpRecord",
     "RoutineTotals", "SessionRecord", "Store", "StoreError", "StoreForeignError", "StoreNewerError",
+    "StoreNotYet",
     "is_read_only_error", "open_reader", "open_store",
 ]

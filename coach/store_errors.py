@@ -18,3 +18,8 @@ class StoreNewerError(StoreError):
 
 class StoreForeignError(StoreError):
     """The file at the history's path is another program's SQLite database."""
+
+
+class StoreNotYet(StoreError):
+    """There is no history to read yet, or it is still being made (its file is
+    there but not yet migrated): the app's writer makes it after the first frame."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from pilot_helpers import SIZE
@@ -97,3 +98,18 @@ async def test_a_due_break_prompt_waits_for_the_answer(coach_home: Path, build, 
         await pilot.pause()
         assert isinstance(app.screen, BreakPromptScreen), "the prompt comes once they are answered"
     assert confirmed()
+
+
+async def test_a_first_run_says_nothing_about_the_history_it_is_making(build, coach_home) -> None:
+    """On a first run (no history file at all) the start-up reads wait for the
+    writer to make it: the flare-up is read as none, with no 'could not be
+    read: no history yet' toast (found in tmux on a fresh COACH_HOME)."""
+    assert not (coach_home / "history.sqlite3").exists()
+    app = build(confirmed=False)
+    async with app.run_test(size=SIZE) as pilot:
+        deadline = time.monotonic() + 10
+        while not app._flare_known and time.monotonic() < deadline:
+            await pilot.pause(0.05)
+        assert app._flare_known
+        await pilot.pause(0.2)
+        assert [n.message for n in app._notifications] == []

@@ -308,3 +308,54 @@ def test_a_read_that_cannot_succeed_fails_at_once_in_one_line(tmp_path: Path) ->
         assert "is not a Coach history" in str(info.value)
     finally:
         history.close(5)
+
+
+def test_a_read_on_a_first_run_waits_for_the_history_being_made(tmp_path: Path) -> None:
+    """On a first run the app's start-up reads (the flare-up, levels, the
+    reminder) come before its writer, started after the first frame, has made
+    the file: they wait for it and read an empty history, not 'no history yet'."""
+    from coach.store import StoreNotYet
+
+    path = tmp_path / "history.sqlite3"
+    history = History(path, clock, start=False)
+    try:
+        with pytest.raises(StoreNotYet):  # a plain read says it as it is
+            history.read(lambda reader: reader.recent_sessions())
+        answer: list[object] = []
+        reader = threading.Thread(target=lambda: answer.append(
+            history.read_when_free(lambda r: r.recent_sessions())))
+        reader.start()
+        time.sleep(0.3)
+        assert reader.is_alive() and answer == []  # waiting, not failed
+        history.start()
+        reader.join(10)
+        assert answer == [[]]
+    finally:
+        history.close(5)
+
+
+def test_a_read_waiting_for_the_history_can_be_given_up(tmp_path: Path) -> None:
+    from coach.history import ReadStopped
+
+    history = History(tmp_path / "history.sqlite3", clock, start=False)
+    stop = threading.Event()
+    threading.Timer(0.2, stop.set).start()
+    with pytest.raises(ReadStopped):
+        history.read_when_free(lambda r: r.recent_sessions(), stop=stop.is_set)
+    assert history.close(5)
+
+
+def test_a_history_that_cannot_be_made_is_said_once_the_writer_gave_up(tmp_path: Path) -> None:
+    """Where the writer cannot make the file (here its folder is a file), a
+    read does not wait for ever: it says there is no history."""
+    from coach.store import StoreNotYet
+
+    (tmp_path / "not-a-folder").write_text("")
+    history = History(tmp_path / "not-a-folder" / "history.sqlite3", clock)
+    try:
+        with pytest.raises(StoreError) as info:
+            history.read_when_free(lambda r: r.recent_sessions())
+        assert isinstance(info.value, StoreNotYet) or "not-a-folder" in str(info.value)
+        assert history.off_reason is not None
+    finally:
+        history.close(5)
