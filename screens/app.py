@@ -10,7 +10,7 @@ from datetime import datetime, tzinfo
 from functools import partial
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import constants, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import var
@@ -40,6 +40,7 @@ from screens.services import Services
 
 if TYPE_CHECKING:  # the prompt's screen is imported when a break first comes due
     from screens.break_prompt import BreakPromptScreen
+    from textual.driver import Driver
 
 #: How often the user routine folder is checked for added, changed or removed files.
 ROUTINE_POLL_SECONDS = 2.0
@@ -72,6 +73,17 @@ class CoachApp(RoutineFlow, SitPrompts, FlareUpFlow, App[int]):
     # it changes, and this one changes every second. SitLine watches them.
     sit_text: var[str] = var("")
     sit_due: var[bool] = var(False)
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver for this platform, but on Linux and macOS one whose
+        input thread does not wake ten times a second (screens.quiet_driver).
+        A driver named in TEXTUAL_DRIVER is left as it is."""
+        driver_class = super().get_driver_class()
+        if constants.DRIVER is None and driver_class.__name__ == "LinuxDriver":
+            from screens.quiet_driver import QuietLinuxDriver
+
+            return QuietLinuxDriver
+        return driver_class
 
     def __init__(self, services: Services, start_routine: str | None = None) -> None:
         super().__init__()
