@@ -100,6 +100,24 @@ def test_setting_the_exit_flag_ends_the_thread_at_once(terminal: Terminal) -> No
     assert time.monotonic() - started < 0.5
 
 
+def test_after_a_suspend_a_new_thread_reads_on(terminal: Terminal) -> None:
+    """Textual's suspend (ctrl+z) sets the flag, joins the thread, clears the
+    flag and later starts a new thread: the wake-up left in the pipe does
+    not end the new one."""
+    terminal.exit.set()
+    terminal.thread.join(2)
+    os.write(terminal.wake_write, b"\0")  # one more, as a second set would leave
+    terminal.exit.clear()
+    terminal.events.clear()
+    terminal.thread = threading.Thread(target=read_terminal, daemon=True, args=(
+        terminal.read_fd, terminal.wake_read, terminal.exit, terminal.events.append))
+    terminal.thread.start()
+    time.sleep(0.2)
+    assert terminal.thread.is_alive()
+    terminal.type("z")
+    assert terminal.until(lambda e: isinstance(e, events.Key) and e.key == "z")
+
+
 def test_idle_it_does_not_wake(monkeypatch) -> None:
     """Textual's driver selects with a 0.1 s timeout: ten wake-ups a second.
     Idle for a second, this one waits once (the first select), however long."""
