@@ -18,7 +18,10 @@
    app with one more label update a second (no layout pass), half a second
    after its clock: two screen updates a second (what a figure at 2 frames a
    second cost before its frames moved onto the count's seconds); its ratio
-   is the floor Textual itself sets for that.
+   is the floor Textual itself sets for that. And a fourth: the bare app on
+   Coach's terminal driver (``screens/quiet_driver.py``, whose input thread
+   does not wake ten times a second as Textual's does), so Coach can also be
+   read against it: the player's own cost with the driver's saving left out.
 
 Linux only (/proc, pty). Not collected by pytest.
 
@@ -93,6 +96,10 @@ def measure_render() -> tuple[float, float, int]:
     return statistics.median(times), max(times), len(times)
 
 
+#: Coach's terminal driver (screens/quiet_driver.py), for the bare app's reference run on it.
+QUIET_DRIVER = "screens.quiet_driver:QuietLinuxDriver"
+
+
 def prepare(home: Path, coach: str, env: dict[str, str], still: bool, no_figure: bool) -> None:
     B.prepare_home(home, coach, env)  # red flags confirmed, and bench_app's routine
     routine = ROUTINE.replace("[bridge-down, bridge-up]", "bridge-up") if still else ROUTINE
@@ -111,8 +118,10 @@ def measure_cpu(bare: list[str], coach: list[str], env: dict[str, str], seconds:
         terms.append(coach_term)
         twice_term = B.Term("bare twice", twice, env)
         terms.append(twice_term)
-        bare_term.wait_for(B.BARE_READY)
-        twice_term.wait_for(B.BARE_READY)
+        quiet_term = B.Term("bare quiet", bare, {**env, "TEXTUAL_DRIVER": QUIET_DRIVER})
+        terms.append(quiet_term)
+        for term in (bare_term, twice_term, quiet_term):
+            term.wait_for(B.BARE_READY)
         coach_term.wait_for(B.COACH_CAUTIONS_READY)
         coach_term.send("\r")  # the cautions screen: start
         coach_term.wait_for("Step 1 of 1")
@@ -172,8 +181,10 @@ def main(argv: list[str] | None = None) -> int:
                 results = measure_cpu([sys.executable, str(bare_file)], [coach, "run", ROUTINE_ID], env,
                                       args.seconds, [sys.executable, str(twice_file)])
                 bare, fig, twice = results["bare app"], results["coach run"], results["bare twice"]
+                quiet = results["bare quiet"]
                 print(f"window {number} of {args.runs}, {args.seconds:.0f} s, all at once; ticks: bare {bare['ticks']}, "
-                      f"coach {fig['ticks']} ({ratio(fig, bare)}), bare twice {twice['ticks']} ({ratio(twice, bare)}); "
+                      f"coach {fig['ticks']} ({ratio(fig, bare)}), bare twice {twice['ticks']} ({ratio(twice, bare)}), "
+                      f"bare on Coach's driver {quiet['ticks']} ({ratio(quiet, bare)}); "
                       f"pty output: bare {bare['bytes_per_s']:.0f} B/s, coach {fig['bytes_per_s']:.0f} B/s")
                 windows.append(results)
     except B.BenchError as err:
@@ -181,12 +192,16 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     pooled = {name: {"cpu_percent": statistics.fmean(w[name]["cpu_percent"] for w in windows),
                      "ticks": sum(w[name]["ticks"] for w in windows)} for name in windows[0]}
-    bare, fig, twice = pooled["bare app"], pooled["coach run"], pooled["bare twice"]
-    print(f"all {args.runs} windows pooled; ticks: bare {bare['ticks']}, coach {fig['ticks']}, bare twice {twice['ticks']}")
+    bare, fig, twice, quiet = pooled["bare app"], pooled["coach run"], pooled["bare twice"], pooled["bare quiet"]
+    print(f"all {args.runs} windows pooled; ticks: bare {bare['ticks']}, coach {fig['ticks']}, bare twice {twice['ticks']},"
+          f" bare on Coach's driver {quiet['ticks']}")
     cpu_ok, line = B.row("CPU while a figure moves", bare["cpu_percent"], fig["cpu_percent"], "%")
     print(line)
     print(f"for reference: the bare app with a second update each second {twice['cpu_percent']:.2f} % "
           f"= {ratio(twice, bare)} the bare app (Textual's floor for two updates a second)")
+    print(f"for reference: the bare app on Coach's terminal driver {quiet['cpu_percent']:.2f} % "
+          f"= {ratio(quiet, bare)} the bare app; Coach against it {ratio(fig, quiet)} (the player's own cost,"
+          " with the driver's saving left out)")
     ok = render_ok and cpu_ok
     print("ALL TARGETS MET" if ok else "OVER TARGET")
     return 0 if ok else 1
