@@ -34,9 +34,9 @@ READ_SIZE = 4096
 class WakingEvent(Event):
     """An event that also writes a byte to a pipe when it is set, to wake a ``select``."""
 
-    def __init__(self, wake_fd: int) -> None:
+    def __init__(self, wake_fd: int | None = None) -> None:
         super().__init__()
-        self.wake_fd: int | None = wake_fd  # None once the pipe is closed
+        self.wake_fd = wake_fd  # the pipe's write end; None while there is no pipe
 
     def set(self) -> None:
         super().set()
@@ -108,15 +108,26 @@ def _drain(fd: int) -> None:
 
 
 class QuietLinuxDriver(LinuxDriver):
-    """Textual's Linux (and macOS) driver whose input thread sleeps while there is no input."""
+    """Textual's Linux (and macOS) driver whose input thread sleeps while there is no input.
+
+    The wake-up pipe lives from the start of application mode to ``close``:
+    Textual's suspend (ctrl+z) closes the driver and starts application mode
+    again on resume, so each start opens a pipe if there is none.
+    """
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self._wake_read, self._wake_write = os.pipe()
-        os.set_blocking(self._wake_read, False)
-        os.set_blocking(self._wake_write, False)
-        self._waking = WakingEvent(self._wake_write)
+        self._wake_read = -1
+        self._waking = WakingEvent()
         self.exit_event = self._waking
+
+    def start_application_mode(self) -> None:
+        if self._waking.wake_fd is None:  # first start, or a resume after a suspend closed it
+            self._wake_read, wake_write = os.pipe()
+            os.set_blocking(self._wake_read, False)
+            os.set_blocking(wake_write, False)
+            self._waking.wake_fd = wake_write
+        super().start_application_mode()
 
     def run_input_thread(self) -> None:
         read_terminal(self.fileno, self._wake_read, self.exit_event, self.process_message,
@@ -124,7 +135,8 @@ class QuietLinuxDriver(LinuxDriver):
 
     def close(self) -> None:
         super().close()
-        if self._waking.wake_fd is not None:
-            self._waking.wake_fd = None  # before closing: the number may be reused
+        wake_write, self._waking.wake_fd = self._waking.wake_fd, None  # before closing: numbers are reused
+        if wake_write is not None:
             os.close(self._wake_read)
-            os.close(self._wake_write)
+            os.close(wake_write)
+            self._wake_read = -1

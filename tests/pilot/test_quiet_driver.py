@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 import pytest
 from textual import constants, events
+from textual.drivers.linux_driver import LinuxDriver
 
 from screens.quiet_driver import QuietLinuxDriver, WakingEvent, read_terminal, wait_seconds
 
@@ -157,17 +158,50 @@ def test_the_app_runs_on_it_unless_a_driver_is_named(build, monkeypatch) -> None
     assert build().driver_class.__name__ == "LinuxDriver"
 
 
-async def test_closing_the_driver_closes_its_pipe_and_a_late_exit_writes_nowhere(build) -> None:
+def made_driver(app) -> QuietLinuxDriver:
     handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGTSTP, signal.SIGCONT)}
     try:
-        driver = QuietLinuxDriver(build())  # (Textual's driver sets its ctrl+z handlers)
+        return QuietLinuxDriver(app)  # (Textual's driver sets its ctrl+z handlers)
     finally:
         for sig, handler in handlers.items():
             signal.signal(sig, handler)
-    wake_fds = (driver._wake_read, driver._wake_write)
-    driver.close()
-    for fd in wake_fds:
-        with pytest.raises(OSError):
-            os.fstat(fd)
+
+
+async def test_a_suspend_and_resume_reads_on(build, monkeypatch) -> None:
+    """Textual's suspend (ctrl+z) stops application mode and closes the
+    driver; resume starts application mode again. The pipe is opened again
+    with it: the new thread reads keys (it failed on the closed pipe, and the
+    app ended with a traceback, found in review with SIGTSTP and SIGCONT)."""
+
+    def start_reading(self) -> None:  # the part of Textual's start that concerns input
+        self._key_thread = threading.Thread(target=self._run_input_thread, daemon=True)
+        self._key_thread.start()
+
+    monkeypatch.setattr(LinuxDriver, "start_application_mode", start_reading)
+    driver = made_driver(build())
+    read_fd, write_fd = os.pipe()
+    driver.fileno = read_fd
+    got: list[object] = []
+    driver.process_message = got.append  # type: ignore[method-assign]
+    try:
+        for key in "ab":  # started, suspended (stopped and closed), resumed
+            driver.start_application_mode()
+            os.write(write_fd, key.encode())
+            deadline = time.monotonic() + 2
+            while not any(isinstance(e, events.Key) and e.key == key for e in got):
+                assert time.monotonic() < deadline, f"{key!r} never came through"
+                time.sleep(0.01)
+            driver.exit_event.set()  # Textual's disable_input: set, join, clear
+            driver._key_thread.join(2)
+            assert not driver._key_thread.is_alive()
+            driver.exit_event.clear()
+            wake_fds = (driver._wake_read, driver._waking.wake_fd)
+            driver.close()
+            for fd in wake_fds:
+                with pytest.raises(OSError):
+                    os.fstat(fd)
+    finally:
+        os.close(read_fd)
+        os.close(write_fd)
     driver.exit_event.set()  # after close: no write to a number that may be reused
     driver.close()  # twice is harmless
