@@ -221,12 +221,13 @@ class History:
         while True:
             if stop():
                 raise ReadStopped()
+            settled = self._writer_settled()  # asked before the read: it may settle meanwhile
             try:
                 return self.read(job)
             except StoreNotYet:
-                if self._opened.done():  # the writer is done with it and there is none: say so
+                if settled:  # the writer was done with it, and there is none: say so
                     raise
-                self._opened_or_stopped(stop)  # a new history is being made (after the first frame)
+                self._settled_or_stopped(stop)  # a new history is being made (after the first frame)
                 continue
             except StoreError as err:
                 if not is_transient(err):
@@ -241,15 +242,22 @@ class History:
                 time.sleep(min(left, 0.05))
             pause = min(pause * 2, MAX_RETRY_PAUSE)
 
-    def _opened_or_stopped(self, stop: Callable[[], bool]) -> None:
-        """Wait until the writer has opened (made, migrated) the file, or raise
-        :class:`ReadStopped` once ``stop()`` turns true."""
+    def _writer_settled(self) -> bool:
+        """Whether the writer has opened (made, migrated) the file or given up
+        on it, or its thread has ended: nothing more to wait for."""
+        thread = self._thread
+        return self._opened.done() or (thread.ident is not None and not thread.is_alive())
+
+    def _settled_or_stopped(self, stop: Callable[[], bool]) -> None:
+        """Wait until :meth:`_writer_settled`, or raise :class:`ReadStopped`
+        once ``stop()`` turns true."""
         while not stop():
             try:
                 self._opened.exception(timeout=0.05)
                 return
             except FutureTimeout:
-                pass
+                if self._writer_settled():
+                    return
         raise ReadStopped()
 
     # --- the writer's thread --------------------------------------------------
@@ -320,6 +328,10 @@ class History:
             job, future, say_errors = item
             try:
                 self._apply(job, future, say_errors)
+            except Exception as err:  # a fault of ours: said, and the writes after it still land
+                if not future.done():
+                    future.set_exception(err)
+                self._say(f"History: {type(err).__name__}: {err}".replace("\n", " "))
             finally:
                 with self._pending_lock:
                     self._pending -= 1

@@ -396,6 +396,11 @@ def open_reader(path: Path, *, clock: Clock | None = None, busy_timeout: float =
     if not is_coach_history(owner, version, tables):
         conn.close()
         raise StoreForeignError(f"{path} is not a Coach history")
+    if version > len(MIGRATIONS):
+        conn.close()
+        raise StoreNewerError(
+            f"{path} was written by a newer version of Coach (schema {version}; this version"
+            f" knows {len(MIGRATIONS)}); upgrade Coach or move the file aside")
     if version != len(MIGRATIONS):
         conn.close()
         raise StoreNotYet(f"{path}: the history is not ready yet (schema {version})")

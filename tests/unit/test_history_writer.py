@@ -360,3 +360,66 @@ def test_a_history_that_cannot_be_made_is_said_once_the_writer_gave_up(tmp_path:
         assert isinstance(info.value, StoreNotYet) or "not-a-folder" in str(info.value)
     finally:
         history.close(5)
+
+
+def test_a_read_that_misses_the_history_by_a_moment_reads_it(tmp_path: Path, monkeypatch) -> None:
+    """The writer may finish making the file between the read's look and its
+    answer: the read looks again instead of saying 'no history yet' (a race
+    found in review, made certain here by a pause after the look)."""
+    import coach.store as store_module
+    from coach.store import StoreNotYet
+
+    real = store_module.open_reader
+
+    def late(*args, **kwargs):
+        try:
+            return real(*args, **kwargs)
+        except StoreNotYet:
+            time.sleep(0.3)  # meanwhile the writer makes it
+            raise
+
+    monkeypatch.setattr(store_module, "open_reader", late)
+    history = History(tmp_path / "history.sqlite3", clock, start=False)
+    answer: list[object] = []
+    reader = threading.Thread(target=lambda: answer.append(history.read_when_free(lambda r: r.recent_sessions())))
+    reader.start()
+    time.sleep(0.05)
+    history.start()
+    reader.join(10)
+    assert answer == [[]]
+    history.close(5)
+
+
+def test_a_fault_in_the_writer_is_said_and_reads_do_not_wait_for_it(tmp_path: Path) -> None:
+    """An unexpected error while opening (not a StoreError) no longer ends
+    the writer's thread: it is said in one line, the write fails, and a read
+    waiting for the history to be made is answered at once."""
+    from coach.store import StoreNotYet
+
+    def broken(*args, **kwargs):
+        raise OSError("a fault of ours\nover two lines")
+
+    said: list[str] = []
+    history = History(tmp_path / "history.sqlite3", clock, opener=broken, on_problem=said.append)
+    try:
+        started = time.monotonic()
+        with pytest.raises(StoreNotYet):
+            history.read_when_free(lambda r: r.recent_sessions())
+        assert time.monotonic() - started < 5
+        assert said == ["History: OSError: a fault of ours over two lines"]
+        with pytest.raises(OSError):
+            history.submit(lambda store: None).result(timeout=5)
+        assert history._thread.is_alive()
+    finally:
+        history.close(5)
+
+
+def test_a_history_from_a_newer_coach_is_named_so_when_read(tmp_path: Path) -> None:
+    from coach.store import StoreNewerError, open_reader
+
+    path = fresh(tmp_path)
+    with sqlite3.connect(path) as conn:
+        conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    conn.close()
+    with pytest.raises(StoreNewerError, match="newer version of Coach"):
+        open_reader(path)
