@@ -15,7 +15,7 @@ bytes (issue 18):
   last upward trend.
 
 :class:`BytesParsedDocument` hands tree-sitter the document's text as UTF-8
-bytes instead, the same text the callable gives line by line, so neither
+bytes instead, the same bytes the callable gives line by line, so neither
 happens; :class:`CodeArea` makes it for every language it is given.
 """
 
@@ -36,8 +36,9 @@ if TREE_SITTER:
         @property
         def _read_callable(self) -> bytes:  # type: ignore[override]
             # SyntaxAwareDocument parses with ``self._parser.parse(self._read_callable[, tree])``
-            # when it is made and after each edit; tree-sitter takes bytes there too.
-            return self.text.encode("utf-8")
+            # when it is made and after each edit; tree-sitter takes bytes there too. The
+            # callable gives each line with its line end, the last one included: so do these.
+            return (self.text + self.newline).encode("utf-8")
 else:  # pragma: no cover - textual installed without its syntax extra
     BytesParsedDocument = None  # type: ignore[assignment,misc]
 

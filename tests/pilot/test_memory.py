@@ -206,7 +206,8 @@ def test_a_routine_document_parses_as_textual_s_own() -> None:
         document.replace_range((2, 0), (2, 0), "c: 3\n")
         document.replace_range((0, 0), (0, 1), "ä")
     assert ours.text == theirs.text
-    assert ours._syntax_tree.root_node.text.decode() == ours.text  # the whole text, from bytes
+    assert ours._syntax_tree.root_node.text.decode() == ours.text + "\n"  # what the callable gives
+    assert str(ours._syntax_tree.root_node) == str(theirs._syntax_tree.root_node)  # the same tree
     keys = [sorted((node.start_point, node.end_point)  # (captures come in no set order)
                    for node in d.query_syntax_tree(d.prepare_query(query_text))["key"])
             for d in (ours, theirs)]
