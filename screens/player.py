@@ -39,6 +39,9 @@ from screens.widgets.footer import KeysFooter
 #: Below this terminal size the figure is left out and its description is
 #: shown as a line of text instead (the countdown and instructions need the room).
 FIGURE_MIN_WIDTH = 70
+#: Said when ctrl+q comes while the stop's question, or its pain advice, is open.
+QUIT_AFTER_THE_REASON = "Coach quits once you say why you stopped (escape carries on instead)."
+QUIT_AFTER_THIS = "Coach quits once this is closed."
 FIGURE_MIN_HEIGHT = 20
 #: Lines one row high across the player (coach.tcss): a new text never changes their size, so no layout pass.
 ONE_LINE = frozenset({"beat", "cue", "up-next"})
@@ -344,6 +347,11 @@ class PlayerScreen(CoachScreen[PlayerResult]):
         self.quit_after = True
         if self.app.screen is self:
             self.action_stop()
+        else:  # why it stopped, or what to do about pain, is on screen: quit once it is answered
+            from screens.stop_reason import StopReasonScreen
+
+            asked = isinstance(self.app.screen, StopReasonScreen)
+            self.app.notify(QUIT_AFTER_THE_REASON if asked else QUIT_AFTER_THIS, title="Quit", markup=False)
 
     # --- endings ------------------------------------------------------------------------
 

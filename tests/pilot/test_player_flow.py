@@ -14,7 +14,7 @@ from screens.before_start import BeforeStartScreen
 from screens.finish import FinishScreen
 from screens.home import HomeScreen
 from screens.pain_check import PainCheckScreen
-from screens.player import PlayerScreen
+from screens.player import QUIT_AFTER_THE_REASON, QUIT_AFTER_THIS, PlayerScreen
 from screens.red_flags import RedFlagScreen, StopAdviceScreen
 from screens.resume import ResumeScreen
 from screens.stop_reason import StopReasonScreen
@@ -300,3 +300,32 @@ async def test_ctrl_c_in_the_player_asks_and_carrying_on_keeps_playing(build) ->
         await pilot.pause()
     assert app.return_value == 0  # the app opened on home: a stop is not an error
     assert [s.outcome for s in sessions()] == ["stopped"]
+
+
+async def test_ctrl_q_while_the_stop_is_asked_says_it_quits_after(build) -> None:
+    """Found in tmux: ctrl+q on the stop's question (or its pain advice)
+    seemed to do nothing; it quits once that is answered, and says so."""
+    app = build(start_routine="desk-break")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")  # its cautions: start
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, StopReasonScreen)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, StopReasonScreen)  # still asked
+        assert [n.message for n in app._notifications] == [QUIT_AFTER_THE_REASON]
+        await pilot.press("up", "enter")  # "I have a new symptom": the advice
+        await pilot.pause()
+        assert isinstance(app.screen, StopAdviceScreen)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, StopAdviceScreen)  # still shown
+        assert [n.message for n in app._notifications][-1] == QUIT_AFTER_THIS
+        await pilot.press("enter")  # closed: then Coach quits
+        await pilot.pause()
+        await pilot.pause()
+    assert app.return_value == 1
+    assert [s.stop_reason for s in sessions()] == ["new-symptom"]
