@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import sys
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime, tzinfo
@@ -77,13 +78,17 @@ class CoachApp(RoutineFlow, SitPrompts, FlareUpFlow, App[int]):
     def get_driver_class(self) -> type[Driver]:
         """Textual's driver for this platform, but on Linux and macOS one whose
         input thread does not wake ten times a second (screens.quiet_driver).
-        A driver named in TEXTUAL_DRIVER is left as it is."""
-        driver_class = super().get_driver_class()
-        if constants.DRIVER is None and driver_class.__name__ == "LinuxDriver":
-            from screens.quiet_driver import QuietLinuxDriver
+        A driver named in TEXTUAL_DRIVER is left as it is; an empty one is
+        none (Textual would try to import "" and end with a traceback)."""
+        if constants.DRIVER:
+            return super().get_driver_class()
+        if sys.platform == "win32":
+            from textual.drivers.windows_driver import WindowsDriver
 
-            return QuietLinuxDriver
-        return driver_class
+            return WindowsDriver
+        from screens.quiet_driver import QuietLinuxDriver
+
+        return QuietLinuxDriver
 
     def __init__(self, services: Services, start_routine: str | None = None) -> None:
         super().__init__()

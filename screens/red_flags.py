@@ -76,15 +76,18 @@ class RedFlagScreen(_RedFlagsBase):
         self.call_after_refresh(self.check_read)
 
     def check_read(self, *_: object) -> None:
-        """Enable the confirmation once the end of the list has been in view."""
+        """Enable the confirmation once the end of the list has been in view,
+        or is being scrolled into view (end pressed: the scroll is animated,
+        and enter pressed during it used to be refused)."""
         if self.read_to_end or not self.is_mounted:
             return
         dialog = self.query_one("#dialog")
-        if dialog.size.height and dialog.scroll_y >= dialog.max_scroll_y:
+        if dialog.size.height and max(dialog.scroll_y, dialog.scroll_target_y) >= dialog.max_scroll_y:
             self.read_to_end = True
             self.query_one("#yes").disabled = False
 
     def action_yes(self) -> None:
+        self.check_read()
         if not self.read_to_end:
             self.notify(safety.READ_FIRST, title="Red flags", severity="warning", markup=False)
             return

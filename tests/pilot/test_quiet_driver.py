@@ -154,6 +154,8 @@ def test_the_wait_follows_the_parser() -> None:
 
 def test_the_app_runs_on_it_unless_a_driver_is_named(build, monkeypatch) -> None:
     assert build().driver_class is QuietLinuxDriver
+    monkeypatch.setattr(constants, "DRIVER", "")  # TEXTUAL_DRIVER= (Textual itself would fail on it)
+    assert build().driver_class is QuietLinuxDriver
     monkeypatch.setattr(constants, "DRIVER", "textual.drivers.linux_driver:LinuxDriver")
     assert build().driver_class.__name__ == "LinuxDriver"
 

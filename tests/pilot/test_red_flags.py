@@ -52,6 +52,24 @@ async def test_confirm_is_refused_until_the_list_was_scrolled_to_its_end(build) 
     assert confirmed()
 
 
+async def test_enter_while_end_scrolls_to_the_end_confirms(build) -> None:
+    """In a terminal the scroll to the end is animated: enter pressed during
+    it (end, then enter at once) was refused as if the end was never shown."""
+    app = build(confirmed=False)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        app.animation_level = "full"  # as in a terminal (tests run without animations)
+        screen = app.screen
+        dialog = screen.query_one("#dialog")
+        dialog.scroll_end(animate=True, duration=1.0)
+        await pilot.pause()
+        assert dialog.scroll_y < dialog.max_scroll_y  # still on its way
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+    assert confirmed()
+
+
 async def test_every_tier_is_on_the_screen(build) -> None:
     app = build(confirmed=False)
     async with app.run_test(size=SIZE) as pilot:
