@@ -200,3 +200,22 @@ def test_every_joint_name_is_documented_in_the_readme() -> None:
     for name in builtin_poses():
         assert f"`{name}`" in readme, name
     assert JOINTS[0] == "head"
+
+
+def test_every_movement_of_every_builtin_routine_is_seen_to_move() -> None:
+    """A step with two poses shows a movement: its two ends, drawn at the
+    player's sizes, must differ (a walk whose second pose only swapped left
+    and right limbs drew the same picture twice: the figure stood still for
+    two minutes; found trying the routines by the figures alone)."""
+    from coach.figure_render import render_movement
+
+    poses = builtin_poses()
+    still = set()
+    for entry in builtin_entries():
+        for step in all_steps(entry.routine.steps):
+            if len(step.figure) == 2:
+                pair = tuple(poses[name] for name in step.figure)
+                for cols, rows in ((32, 12), (50, 24)):
+                    if render_movement(pair, 0.0, False, cols, rows) == render_movement(pair, 1.0, False, cols, rows):
+                        still.add((entry.id, step.title, step.figure, (cols, rows)))
+    assert sorted(still) == []
