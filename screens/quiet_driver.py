@@ -29,6 +29,7 @@ from textual.message import Message
 
 TEXTUAL_POLL_SECONDS = 0.1  # Textual's own wait, used if its parser ever stops saying when it is due
 READ_SIZE = 4096
+_MISSING = object()
 
 
 class WakingEvent(Event):
@@ -50,8 +51,8 @@ class WakingEvent(Event):
 def wait_seconds(parser: XTermParser) -> float | None:
     """How long the input thread may wait for the terminal: until the parser's
     deadline if it is partway through a sequence (a lone escape), else for ever."""
-    deadline = getattr(parser, "_timeout_time", TEXTUAL_POLL_SECONDS)
-    if deadline is TEXTUAL_POLL_SECONDS:  # not there: Textual changed, poll as it does
+    deadline = getattr(parser, "_timeout_time", _MISSING)
+    if deadline is _MISSING:  # Textual changed: poll as it does
         return TEXTUAL_POLL_SECONDS
     if deadline is None:
         return None
