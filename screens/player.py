@@ -39,10 +39,10 @@ from screens.widgets.footer import KeysFooter
 #: Below this terminal size the figure is left out and its description is
 #: shown as a line of text instead (the countdown and instructions need the room).
 FIGURE_MIN_WIDTH = 70
+FIGURE_MIN_HEIGHT = 20
 #: Said when ctrl+q comes while the stop's question, or its pain advice, is open.
 QUIT_AFTER_THE_REASON = "Coach quits once you say why you stopped (escape carries on instead)."
 QUIT_AFTER_THIS = "Coach quits once this is closed."
-FIGURE_MIN_HEIGHT = 20
 #: Lines one row high across the player (coach.tcss): a new text never changes their size, so no layout pass.
 ONE_LINE = frozenset({"beat", "cue", "up-next"})
 #: Lines as wide as their text (coach.tcss: width auto): a text of another length needs a layout pass.

@@ -178,9 +178,14 @@ def test_a_routine_document_keeps_nothing_once_dropped() -> None:
 
 def test_read_through_a_callable_tree_sitter_still_keeps_heap() -> None:
     """The hold screens.widgets.code_area works around, in Textual's own
-    document. If this starts failing, py-tree-sitter fixed its callable path
-    and BytesParsedDocument can go."""
-    assert blocks_kept(lambda: made_and_edited(SyntaxAwareDocument)) > 6000
+    document (the measure the test above must stay far below). tree-sitter
+    is not pinned: a release that fixes its callable path skips this, saying
+    that BytesParsedDocument can go, instead of failing a fresh install."""
+    kept = blocks_kept(lambda: made_and_edited(SyntaxAwareDocument))
+    if kept < 600:
+        pytest.skip(f"py-tree-sitter no longer keeps heap through a read callable ({kept} blocks):"
+                    " screens.widgets.code_area's BytesParsedDocument can go")
+    assert kept > 6000
 
 
 def test_a_routine_document_is_freed_without_the_cycle_collector() -> None:
