@@ -3,9 +3,11 @@
 A figure of two poses moves between them in step with the pacing: during a
 rep it goes to the second pose while the user moves into position, stays
 there through the hold and comes back as they release; a held stretch moves
-in over its first moment and then stays still; rests, side switches and
-steps to read show the first pose, still. A timed step (walking) swings
-between its two poses at a steady walking pace. Everything here is a pure
+in over its first moment and then stays still; rests and side switches
+show the first pose, still. A timed step (walking) swings between its two
+poses at a steady walking pace. A step to read with two poses shows a
+sequence (rolling onto your side, then pushing up): each pose for a few
+seconds, in turn, for as long as the step is read. Everything here is a pure
 function of the phase and the seconds into it, which come from the engine's
 clock, so frames are pinned in tests with a fake clock.
 
@@ -32,6 +34,9 @@ from coach.timeline import PhaseKind, TimelinePhase
 FRAME_RATE = 1  # frames a second, at most, while a figure moves: one per second of the count
 STEPS = 6  # positions between the two poses of a movement
 MOVE_IN = 2  # seconds a held stretch takes to move into position (fewer in a short hold)
+# A step to read with two poses, second by second: the first pose, the way
+# between, the second, the way back.
+READ_CYCLE = (0.0, 0.0, 0.5, 1.0, 1.0, 0.5)
 
 
 @dataclass(frozen=True)
@@ -112,6 +117,8 @@ def movement_at(phase: TimelinePhase, second: int, animate: bool) -> tuple[float
         return 1.0, False
     if phase.kind is PhaseKind.WORK and animate:
         return (1.0 if second % 2 == 0 else 0.0), True  # a step a second, one pose then the other
+    if phase.kind is PhaseKind.READ and animate:
+        return READ_CYCLE[second % len(READ_CYCLE)], True
     return 0.0, False
 
 
@@ -126,4 +133,6 @@ def frame_at(poses: tuple[Pose, ...], state: PlayerState, animate: bool = True) 
     # Whole seconds of the phase, whenever the frame is asked for: the same frame until the count
     # changes. Paused or waiting, the engine's elapsed time stands still, and so does the frame.
     t, moving = movement_at(phase, math.floor(state.elapsed + 1e-9), animate)
-    return FigureFrame(poses, t, mirrored, moving and state.status is Status.RUNNING)
+    # A step to read waits for "next" while its sequence plays on.
+    live = state.status is Status.RUNNING or (phase.kind is PhaseKind.READ and state.status is Status.WAITING)
+    return FigureFrame(poses, t, mirrored, moving and live)

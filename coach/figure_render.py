@@ -24,6 +24,11 @@ DOT_BITS = ((0x01, 0x08), (0x02, 0x10), (0x04, 0x20), (0x40, 0x80))
 MARGIN = 1.5  # frame units kept clear around what is drawn
 BACKREST = 11.0  # how far a chair's back rises above its seat
 FIGURE, PROP, EMPTY = "f", "p", " "
+# In a side view the far arm and leg (the pose's "right_" limbs) are drawn thin
+# and dotted, lighter than the near ones, so two limbs that cross or lie side by
+# side can be told apart. A pose whose left and right shoulders or hips are apart
+# is seen from the front or behind, and both sides are drawn alike.
+DASH_ON, DASH_OFF = 1, 1
 
 
 @dataclass(frozen=True)
@@ -147,13 +152,21 @@ class _Canvas:
                 if i * i + j * j <= radius * radius:
                     self.dot(cx + i, cy + j)
 
-    def segment(self, a: tuple[float, float], b: tuple[float, float], radius: float = 0.0) -> None:
-        """A line between two frame points, ``radius`` dots thick either side."""
+    def segment(self, a: tuple[float, float], b: tuple[float, float], radius: float = 0.0,
+                dashed: bool = False) -> None:
+        """A line between two frame points, ``radius`` dots thick either side;
+        ``dashed`` draws DASH_ON dots of every DASH_ON + DASH_OFF along it."""
         (ax, ay), (bx, by) = self.to_dots(*a), self.to_dots(*b)
+        along_x = abs(bx - ax) >= abs(by - ay)
         steps = max(1, math.ceil(max(abs(bx - ax), abs(by - ay)) * 2))
         for k in range(steps + 1):
             t = k / steps
-            self.stamp(ax + (bx - ax) * t, ay + (by - ay) * t, radius)
+            x, y = ax + (bx - ax) * t, ay + (by - ay) * t
+            # Dashes counted in whole dots along the line's main direction, the
+            # same dots stamp() rounds to, so every segment is dashed alike.
+            if dashed and round(x if along_x else y) % (DASH_ON + DASH_OFF) >= DASH_ON:
+                continue
+            self.stamp(x, y, radius)
 
     def disc(self, centre: tuple[float, float], radius_units: float) -> None:
         cx, cy = self.to_dots(*centre)
@@ -264,16 +277,18 @@ def _draw_figure(canvas: _Canvas, pose: Pose) -> None:
     canvas.segment(p["neck"], p["spine"], trunk)
     canvas.segment(p["spine"], p["hip"], trunk)
     canvas.segment(p["neck"], p["head"], limb)
-    for side in ("left", "right"):
+    side_view = p["left_shoulder"] == p["right_shoulder"] and p["left_hip"] == p["right_hip"]
+    for side, far in (("right", side_view), ("left", False)):
+        width = 0.0 if far else limb  # the far limbs: thin and dotted
         shoulder, hip = p[f"{side}_shoulder"], p[f"{side}_hip"]
         canvas.segment(p["neck"], shoulder, limb)
-        canvas.segment(shoulder, p[f"{side}_elbow"], limb)
-        canvas.segment(p[f"{side}_elbow"], p[f"{side}_hand"], limb)
+        canvas.segment(shoulder, p[f"{side}_elbow"], width, far)
+        canvas.segment(p[f"{side}_elbow"], p[f"{side}_hand"], width, far)
         canvas.segment(p["hip"], hip, limb)
-        canvas.segment(hip, p[f"{side}_knee"], limb)
-        canvas.segment(p[f"{side}_knee"], p[f"{side}_foot"], limb)
+        canvas.segment(hip, p[f"{side}_knee"], width, far)
+        canvas.segment(p[f"{side}_knee"], p[f"{side}_foot"], width, far)
         if p[f"{side}_toe"] != p[f"{side}_foot"]:
-            canvas.segment(p[f"{side}_foot"], p[f"{side}_toe"], limb)
+            canvas.segment(p[f"{side}_foot"], p[f"{side}_toe"], width, far)
     canvas.disc(p["head"], HEAD_RADIUS)
 
 

@@ -40,6 +40,7 @@ from screens.widgets.footer import KeysFooter
 #: shown as a line of text instead (the countdown and instructions need the room).
 FIGURE_MIN_WIDTH = 70
 FIGURE_MIN_HEIGHT = 20
+WIDE_FIGURE_MIN_WIDTH = 100  # from here a figure lying down takes more of the width than the text
 #: Said when ctrl+q comes while the stop's question, or its pain advice, is open.
 QUIT_AFTER_THE_REASON = "Coach quits once you say why you stopped (escape carries on instead)."
 QUIT_AFTER_THIS = "Coach quits once this is closed."
@@ -138,13 +139,17 @@ class PlayerScreen(CoachScreen[PlayerResult]):
         return (self.coach.services.config.config.figures != "off"
                 and width >= FIGURE_MIN_WIDTH and height >= FIGURE_MIN_HEIGHT)
 
+    def _fit_figure(self, width: int, height: int) -> None:
+        self.set_class(not self._figure_room(width, height), "no-figure")
+        self.set_class(width >= WIDE_FIGURE_MIN_WIDTH, "roomy")  # room for a lying figure to be wider
+
     def on_resize(self, event: events.Resize) -> None:
-        self.set_class(not self._figure_room(event.size.width, event.size.height), "no-figure")
+        self._fit_figure(event.size.width, event.size.height)
 
     def on_mount(self) -> None:
         services = self.coach.services
         config = services.config.config
-        self.set_class(not self._figure_room(self.app.size.width, self.app.size.height), "no-figure")
+        self._fit_figure(self.app.size.width, self.app.size.height)
         played = at_level(self.routine, self.level) if self.level is not None else self.routine
         self.timeline = build_timeline(played, first_side=config.first_side)
         self.player = Player(self.timeline, clock=services.monotonic)

@@ -27,6 +27,9 @@ from coach.poses import Pose
 from screens.text import literal
 
 CAPTION_ROWS = 5  # kept free under the drawing for its caption (3 lines and a gap)
+# A figure this many times wider than tall (in cells) is given more of a roomy
+# player's width (the "wide" class): lying down it was a strip 7 rows tall at 120x40.
+WIDE_RATIO = 4.0
 
 
 class FigureCanvas(Widget):
@@ -155,6 +158,13 @@ def changed_spans(before: FigureGrid, after: FigureGrid) -> list[tuple[int, int]
     return spans
 
 
+def _wide(poses: tuple[Pose, ...]) -> bool:
+    """Whether a figure is much wider than tall (lying down): in cells, as wide
+    as WIDE_RATIO times its height or more, since a cell holds 2 x 4 square dots."""
+    box = figure_box(poses)
+    return box.width * 2 >= box.height * WIDE_RATIO
+
+
 class FigurePanel(Vertical):
     """A step's figure with its description; follows the player's state."""
 
@@ -179,6 +189,7 @@ class FigurePanel(Vertical):
         if poses != self._poses:
             self._poses = poses
             self.query_one("#figure-caption", Static).update(literal(figure_caption(poses)))
+            self.set_class(bool(poses) and _wide(poses), "wide")
         self.set_class(not poses, "empty")
         self.update_frame(state)
 

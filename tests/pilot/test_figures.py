@@ -172,3 +172,44 @@ async def test_a_new_theme_recolours_the_figure(build, clock) -> None:
         await pilot.pause()
         light = colours()
         assert dark and light and dark != light
+
+
+async def test_a_figure_lying_down_gets_more_of_a_wide_terminal(build, clock) -> None:
+    """Lying figures are seven times wider than tall: at 120x40 they were a strip
+    7 rows tall beside half-empty text. A roomy player gives them more width."""
+    app = build()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = await into_the_bridge(pilot, clock)
+        panel, canvas = screen.query_one(FigurePanel), screen.query_one(FigureCanvas)
+        assert screen.has_class("roomy") and panel.has_class("wide")
+        wide = panel.size.width
+        assert wide >= 0.55 * 120 and canvas.size.height >= 9
+        await pilot.press("n")  # onto hands and knees: not lying down, the usual width
+        await pilot.pause()
+        assert not panel.has_class("wide") and panel.size.width <= 0.45 * 120 < wide
+        await pilot.press("b")
+        await pilot.pause()
+        await pilot.resize_terminal(90, 30)  # not roomy: the text keeps its share
+        await pilot.pause()
+        assert not screen.has_class("roomy") and panel.has_class("wide")
+        assert panel.size.width <= 0.45 * 90
+
+
+async def test_a_step_to_read_plays_its_sequence_while_it_waits(build, clock) -> None:
+    """Getting up (onto your side, then up on your arms) is shown in turn on a step to read."""
+    app = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = await into_the_bridge(pilot, clock)
+        while screen.player.state().phase.step.title != "Well done":
+            await pilot.press("n")
+            await pilot.pause()
+        canvas = screen.query_one(FigureCanvas)
+        assert [p.name for p in canvas.frame.poses] == ["lower-onto-side", "push-up-from-side"]
+        seen = []
+        for _ in range(6):
+            seen.append(canvas.frame.t)
+            await tick(pilot, clock, 1.0)
+        assert seen == [0.0, 0.0, 0.5, 1.0, 1.0, 0.5]
+        assert screen.query_one(FigurePanel).moving

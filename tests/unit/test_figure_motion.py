@@ -45,6 +45,9 @@ steps:
     duration: 10s
   - kind: info
     title: Plain
+  - kind: info
+    title: Get up
+    figure: [lower-onto-side, push-up-from-side]
 """
 
 
@@ -155,6 +158,21 @@ def test_one_pose_is_always_still_and_no_figure_is_none(played) -> None:
     assert frame_at(step_poses(routine, state.phase.step), state) is None
 
 
+def test_a_step_to_read_shows_its_two_poses_in_turn(played) -> None:
+    """Getting up is a sequence (onto your side, then up on your arms): a step
+    to read with two poses shows one, then the other, for as long as it is read."""
+    routine, player, clock = played
+    for _ in range(6):
+        player.next()
+    state = player.state()
+    assert state.phase.kind is PhaseKind.READ and state.phase.step.title == "Get up"
+    seen = frames(routine, player, clock, 12.0, every=1.0)
+    assert [t for t, _, _ in seen] == [0.0, 0.0, 0.5, 1.0, 1.0, 0.5] * 2
+    assert all(moving for _, moving, _ in seen)
+    still = frames(routine, player, clock, 6.0, every=1.0, animate=False)
+    assert all(t == 0.0 and not moving for t, moving, _ in still)
+
+
 def test_paused_the_frame_stands_where_it_was(played) -> None:
     routine, player, clock = played
     clock.now += 0.5
@@ -185,4 +203,6 @@ def test_the_editor_finds_the_figure_of_the_line_under_the_cursor() -> None:
     assert figure_at_line(routine, 1) == ()
     assert [p.name for p in figure_at_line(routine, 9)] == ["bridge-down", "bridge-up"]
     assert [p.name for p in figure_at_line(routine, 16)] == ["lie-knees-bent", "knees-rolled"]
-    assert figure_at_line(routine, 50) == ()  # the info step has no figure
+    plain = ROUTINE.splitlines().index("    title: Plain") + 1
+    assert figure_at_line(routine, plain) == ()  # the info step has no figure
+    assert [p.name for p in figure_at_line(routine, plain + 2)] == ["lower-onto-side", "push-up-from-side"]

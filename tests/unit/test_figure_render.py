@@ -110,3 +110,50 @@ def test_props_move_with_a_movement_when_they_match() -> None:
     first, second = builtin_poses()["ice-massage-a"], builtin_poses()["ice-massage-b"]
     middle = blend(first, second, 0.5)
     assert middle.props[2].x == (first.props[2].x + second.props[2].x) / 2
+
+
+def _two_level_legs(front: bool):
+    """A pose whose legs are two level lines, the left one above the right, with
+    nothing else level near them; ``front`` sets the shoulders apart."""
+    from coach.poses import parse_pose_library
+
+    shoulders = "\n      left_shoulder: [28, 30]\n      right_shoulder: [32, 30]" if front else ""
+    text = f"""
+poses:
+  two-legs:
+    description: Two level legs.
+    joints:
+      head: [30, 34]
+      neck: [30, 30]{shoulders}
+      hip: [30, 18]
+      left_elbow: [30, 24]
+      left_hand: [30, 20]
+      right_elbow: [30, 24]
+      right_hand: [30, 20]
+      left_knee: [40, 12]
+      left_foot: [55, 12]
+      right_knee: [40, 6]
+      right_foot: [55, 6]
+"""
+    return parse_pose_library(text, "two-legs.yaml")["two-legs"]
+
+
+def _dots_per_row(grid) -> list[int]:
+    """How many braille dots each row of dots holds (4 per row of cells)."""
+    counts = []
+    for line in grid.lines:
+        for bits in ((0x01, 0x08), (0x02, 0x10), (0x04, 0x20), (0x40, 0x80)):
+            counts.append(sum(bool((ord(c) - BRAILLE_BASE) & b) for c in line if c != " " for b in bits))
+    return counts
+
+
+def test_in_a_side_view_the_far_leg_is_dotted_and_from_the_front_both_are_solid() -> None:
+    """A figure-4 or a step was a knot of two legs alike; the far ("right_")
+    limbs are drawn lighter, every other dot, in a side view only."""
+    for front, lighter in ((False, True), (True, False)):
+        counts = sorted(_dots_per_row(render_pose(_two_level_legs(front), 30, 12)), reverse=True)
+        near, far = counts[0], counts[1]
+        assert near >= 12
+        assert (0.35 <= far / near <= 0.65) is lighter, (front, near, far)
+        if not lighter:
+            assert far / near > 0.85
