@@ -268,7 +268,6 @@ def test_a_read_only_history_still_shows_progress_stats_and_export(tmp_path: Pat
     """Issue 14: with the data folder and the history read-only, the app
     starts and says once that history is read-only; progress, `coach stats`
     and `coach export` read what is there."""
-    import os
     import subprocess
     import sys
 

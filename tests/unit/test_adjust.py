@@ -10,7 +10,7 @@ import pytest
 
 from coach.engine import Beat, Player, Status
 from coach.library import builtin_entries
-from coach.model import Modality, StepKind
+from coach.model import StepKind
 from coach.routines import THERAPY_CAPS, parse_routine
 from coach.skin import SESSION_CAP, SKIN_MODALITIES, exposure
 from coach.step_limits import Limits, limits_between, time_limits
