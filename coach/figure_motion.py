@@ -6,8 +6,8 @@ there through the hold and comes back as they release; a held stretch moves
 in over its first moment and then stays still; rests and side switches
 show the first pose, still. A timed step (walking) swings between its two
 poses at a steady walking pace. A step to read with two poses shows a
-sequence (rolling onto your side, then pushing up): each pose for a few
-seconds, in turn, for as long as the step is read. Everything here is a pure
+sequence (rolling onto your side, then pushing up): the first pose, the way
+to the second and a rest there, again and again while the step is read. Everything here is a pure
 function of the phase and the seconds into it, which come from the engine's
 clock, so frames are pinned in tests with a fake clock.
 
@@ -34,9 +34,10 @@ from coach.timeline import PhaseKind, TimelinePhase
 FRAME_RATE = 1  # frames a second, at most, while a figure moves: one per second of the count
 STEPS = 6  # positions between the two poses of a movement
 MOVE_IN = 2  # seconds a held stretch takes to move into position (fewer in a short hold)
-# A step to read with two poses, second by second: the first pose, the way
-# between, the second, the way back.
-READ_CYCLE = (0.0, 0.0, 0.5, 1.0, 1.0, 0.5)
+# A step to read with two poses, second by second: the first pose, the way to
+# the second, the second, then the first again at once. One way only, so the
+# direction shows (getting up and lying down use the same two poses).
+READ_CYCLE = (0.0, 0.0, 0.5, 1.0, 1.0, 1.0)
 
 
 @dataclass(frozen=True)
