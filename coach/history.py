@@ -103,6 +103,7 @@ class History:
         self._pending = 0
         self._pending_lock = threading.Lock()
         self._thread = threading.Thread(target=self._run, name="coach-history", daemon=True)
+        self._ended = threading.Event()  # set as the writer's thread ends, however it ends
         # Open at once, on the writer's thread, so a problem with the file is
         # said at start-up and not at the first write. Done, the file is made
         # and migrated (or history is off): a read before that waits for it.
@@ -244,9 +245,10 @@ class History:
 
     def _writer_settled(self) -> bool:
         """Whether the writer has opened (made, migrated) the file or given up
-        on it, or its thread has ended: nothing more to wait for."""
-        thread = self._thread
-        return self._opened.done() or (thread.ident is not None and not thread.is_alive())
+        on it, or its thread has ended: nothing more to wait for. (Not
+        ``Thread.is_alive``: a thread just starting has an ident and is not
+        alive yet, and a read that looked then gave up on a history being made.)"""
+        return self._opened.done() or self._ended.is_set()
 
     def _settled_or_stopped(self, stop: Callable[[], bool]) -> None:
         """Wait until :meth:`_writer_settled`, or raise :class:`ReadStopped`
@@ -321,6 +323,12 @@ class History:
         time.sleep(pause)
 
     def _run(self) -> None:
+        try:
+            self._serve()
+        finally:
+            self._ended.set()
+
+    def _serve(self) -> None:
         while True:
             item = self._queue.get()
             if item is _STOP:

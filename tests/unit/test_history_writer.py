@@ -334,6 +334,28 @@ def test_a_read_on_a_first_run_waits_for_the_history_being_made(tmp_path: Path) 
         history.close(5)
 
 
+def test_a_writer_thread_just_starting_is_not_taken_for_one_that_ended(tmp_path: Path) -> None:
+    """A thread has its ident a moment before it counts as alive. A first-run
+    read that looked in that moment took the writer for ended and said "no
+    history yet" (seen when the unit tests ran in a fixed order on two workers)."""
+
+    class Starting:  # what a threading.Thread looks like in that moment
+        ident = 4242
+
+        def is_alive(self) -> bool:
+            return False
+
+    history = History(tmp_path / "history.sqlite3", clock, start=False)
+    real, history._thread = history._thread, Starting()
+    try:
+        assert not history._writer_settled()
+    finally:
+        history._thread = real
+    history.start()
+    assert history.close(5)
+    assert history._writer_settled()  # ended (and opened): nothing more to wait for
+
+
 def test_a_read_waiting_for_the_history_can_be_given_up(tmp_path: Path) -> None:
     from coach.history import ReadStopped
 
