@@ -26,7 +26,7 @@ steps:
     rest_between_reps: 2s
   - kind: exercise
     title: Knee rolls
-    figure: [lie-knees-bent, knees-rolled]
+    figure: [knees-up-from-above, knees-rolled]
     reps: 1
     pace: 4s
   - kind: hold
@@ -203,7 +203,7 @@ def test_the_editor_finds_the_figure_of_the_line_under_the_cursor() -> None:
     routine = parse_routine(ROUTINE, "moves.yaml")
     assert figure_at_line(routine, 1) == ()
     assert [p.name for p in figure_at_line(routine, 9)] == ["bridge-down", "bridge-up"]
-    assert [p.name for p in figure_at_line(routine, 16)] == ["lie-knees-bent", "knees-rolled"]
+    assert [p.name for p in figure_at_line(routine, 16)] == ["knees-up-from-above", "knees-rolled"]
     plain = ROUTINE.splitlines().index("    title: Plain") + 1
     assert figure_at_line(routine, plain) == ()  # the info step has no figure
     assert [p.name for p in figure_at_line(routine, plain + 2)] == ["lower-onto-side", "push-up-from-side"]
