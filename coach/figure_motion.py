@@ -7,9 +7,10 @@ in over its first moment and then stays still; rests and side switches
 show the first pose, still. A timed step (walking) swings between its two
 poses at a steady walking pace. A step to read with two poses shows a
 sequence (rolling onto your side, then pushing up): the first pose, the way
-to the second and a rest there, again and again while the step is read. Everything here is a pure
-function of the phase and the seconds into it, which come from the engine's
-clock, so frames are pinned in tests with a fake clock.
+to the second and a rest there, again and again while the step is read.
+Everything here is a pure function of the phase and the seconds into it,
+which come from the engine's clock, so frames are pinned in tests with a
+fake clock.
 
 One frame a second, at most: a frame is a function of the whole seconds
 into the phase, so it changes exactly when the big countdown does (every

@@ -27,8 +27,8 @@ FIGURE, PROP, EMPTY = "f", "p", " "
 # In a side view the far arm and leg (the pose's "right_" limbs) are drawn thin
 # and dotted, lighter than the near ones, so two limbs that cross or lie side by
 # side can be told apart. A pose whose left and right shoulders or hips are apart
-# is seen from the front or behind, and both sides are drawn alike.
-DASH_ON, DASH_OFF = 1, 1
+# is seen from the front, behind or above, and both sides are drawn alike.
+DASH_ON, DASH_OFF = 1, 1  # one dot drawn, one left out: a dotted line
 
 
 @dataclass(frozen=True)
