@@ -68,8 +68,19 @@ class FigureGrid:
 # --- geometry of poses ------------------------------------------------------------
 
 
+def seen_from_above(pose: Pose) -> bool:
+    """Whether the pose is drawn from above: its shoulders apart up and down the frame."""
+    (lx, ly), (rx, ry) = pose.point("left_shoulder"), pose.point("right_shoulder")
+    return abs(ly - ry) > abs(lx - rx)
+
+
 def mirror(pose: Pose) -> Pose:
-    """The pose seen from the other side: x flipped, chair backs swapped."""
+    """The pose on the other side: x flipped, chair backs swapped. Seen from
+    above, it is flipped top to bottom about the hips instead, so the head
+    stays where it is and the knees (say) go to the other side."""
+    if seen_from_above(pose):
+        axis = 2 * pose.point("hip")[1]
+        return replace(pose, joints=tuple((name, (x, axis - y)) for name, (x, y) in pose.joints))
     joints = tuple((name, (FRAME_WIDTH - x, y)) for name, (x, y) in pose.joints)
     swap = {"left": "right", "right": "left"}
     props = tuple(replace(p, x=FRAME_WIDTH - p.x - p.width, back=swap.get(p.back, p.back)) for p in pose.props)

@@ -157,3 +157,16 @@ def test_in_a_side_view_the_far_leg_is_dotted_and_from_the_front_both_are_solid(
         assert (0.35 <= far / near <= 0.65) is lighter, (front, near, far)
         if not lighter:
             assert far / near > 0.85
+
+
+def test_the_other_side_of_a_figure_seen_from_above_keeps_the_head_in_place() -> None:
+    """Knee rolls seen from above: mirrored left to right the head jumped across
+    the screen at every rep; flipped top to bottom the knees go the other way."""
+    rolled = builtin_poses()["knees-rolled"]
+    other = mirror(rolled)
+    hip_y = rolled.point("hip")[1]
+    assert other.point("head") == rolled.point("head")
+    knee_x, knee_y = rolled.point("left_knee")
+    assert knee_y > hip_y and other.point("left_knee") == (knee_x, 2 * hip_y - knee_y)
+    assert mirror(other) == rolled
+    assert mirror(builtin_poses()["stand-front"]).point("head")[0] == FRAME_WIDTH - 30  # a front view: left to right
