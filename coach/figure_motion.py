@@ -5,7 +5,7 @@ rep it goes to the second pose while the user moves into position, stays
 there through the hold and comes back as they release; a held stretch moves
 in over its first moment and then stays still; rests and side switches
 show the first pose, still. A timed step (walking) swings between its two
-poses at a steady walking pace. A step to read with two poses shows a
+poses at a steady walking pace. A step to read with two poses or more shows a
 sequence (rolling onto your side, then pushing up): the first pose, the way
 to the second and a rest there, again and again while the step is read.
 Everything here is a pure function of the phase and the seconds into it,
@@ -35,10 +35,23 @@ from coach.timeline import PhaseKind, TimelinePhase
 FRAME_RATE = 1  # frames a second, at most, while a figure moves: one per second of the count
 STEPS = 6  # positions between the two poses of a movement
 MOVE_IN = 2  # seconds a held stretch takes to move into position (fewer in a short hold)
-# A step to read with two poses, second by second: the first pose, the way to
-# the second, the second, then the first again at once. One way only, so the
-# direction shows (getting up and lying down use the same two poses).
-READ_CYCLE = (0.0, 0.0, 0.5, 1.0, 1.0, 1.0)
+# A step to read with two poses or more (a sequence), second by second: each
+# pose for READ_POSE seconds and one more half way to the next, the last for
+# READ_LAST, then the first again at once. One way only, so the direction
+# shows (getting up and lying down use some of the same poses).
+READ_POSE, READ_LAST = 2, 3
+
+
+def read_cycle(poses: tuple[Pose, ...]) -> tuple[float, ...]:
+    """The positions (0 = the first pose, 1 the second ...) a step to read
+    shows, a second each. Half way between two poses is drawn only where they
+    have the same props (between kneeling at a chair and lying on the floor,
+    a half-way figure is no position at all): otherwise the pose stays a second longer."""
+    cycle: list[float] = []
+    for index, (here, after) in enumerate(zip(poses, poses[1:])):
+        alike = [p.kind for p in here.props] == [p.kind for p in after.props]
+        cycle += [float(index)] * READ_POSE + [index + 0.5 if alike else float(index)]
+    return tuple(cycle + [float(len(poses) - 1)] * READ_LAST)
 
 
 @dataclass(frozen=True)
@@ -46,7 +59,7 @@ class FigureFrame:
     """What to draw: ``t`` of the way from the first pose to the second."""
 
     poses: tuple[Pose, ...]
-    t: float  # 0 = first pose, 1 = second; a multiple of 1 / STEPS
+    t: float  # 0 = first pose, 1 = second (2 the third of a sequence); a multiple of 1 / STEPS
     mirrored: bool  # the right side: drawn from the other side
     moving: bool  # whether the frame will change without a key being pressed
 
@@ -92,8 +105,11 @@ def _quantise(t: float) -> float:
     return round(_ease(t) * STEPS) / STEPS
 
 
-def movement_at(phase: TimelinePhase, second: int, animate: bool) -> tuple[float, bool]:
-    """(t, moving) for a two-pose figure during whole second ``second`` (0, 1, ...) of ``phase``.
+def movement_at(phase: TimelinePhase, second: int, animate: bool,
+                read: tuple[float, ...] = (0.0,)) -> tuple[float, bool]:
+    """(t, moving) for a figure of two poses or more during whole second
+    ``second`` (0, 1, ...) of ``phase``; on a step to read, ``read`` is the
+    cycle it plays (:func:`read_cycle`).
 
     With ``animate`` off the figure is still: the position to reach in a rep
     or hold, the first pose otherwise.
@@ -120,7 +136,7 @@ def movement_at(phase: TimelinePhase, second: int, animate: bool) -> tuple[float
     if phase.kind is PhaseKind.WORK and animate:
         return (1.0 if second % 2 == 0 else 0.0), True  # a step a second, one pose then the other
     if phase.kind is PhaseKind.READ and animate:
-        return READ_CYCLE[second % len(READ_CYCLE)], True
+        return read[second % len(read)], True
     return 0.0, False
 
 
@@ -134,7 +150,8 @@ def frame_at(poses: tuple[Pose, ...], state: PlayerState, animate: bool = True) 
         return FigureFrame(poses, 0.0, mirrored, False)
     # Whole seconds of the phase, whenever the frame is asked for: the same frame until the count
     # changes. Paused or waiting, the engine's elapsed time stands still, and so does the frame.
-    t, moving = movement_at(phase, math.floor(state.elapsed + 1e-9), animate)
+    read = read_cycle(poses) if phase.kind is PhaseKind.READ else (0.0,)
+    t, moving = movement_at(phase, math.floor(state.elapsed + 1e-9), animate, read)
     # A step to read waits for "next" while its sequence plays on.
     live = state.status is Status.RUNNING or (phase.kind is PhaseKind.READ and state.status is Status.WAITING)
     return FigureFrame(poses, t, mirrored, moving and live)

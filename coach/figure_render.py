@@ -320,10 +320,12 @@ def render_pose(pose: Pose, cols: int, rows: int, box: Box | None = None) -> Fig
 @lru_cache(maxsize=512)
 def render_movement(poses: tuple[Pose, ...], t: float, mirrored: bool, cols: int, rows: int) -> FigureGrid:
     """One frame of a figure: ``t`` of the way from its first pose to its second
-    (a one-pose figure ignores ``t``), mirrored for the other side. Cached: a
+    (a one-pose figure ignores ``t``; in a sequence of more, 1.5 is half way
+    from the second to the third), mirrored for the other side. Cached: a
     movement repeats the same few frames."""
     if mirrored:
         poses = tuple(mirror(p) for p in poses)
     box = figure_box(poses)
-    pose = blend(poses[0], poses[1], t) if len(poses) > 1 else poses[0]
+    at = min(max(int(t), 0), len(poses) - 2)  # the pair of poses t is between
+    pose = blend(poses[at], poses[at + 1], t - at) if len(poses) > 1 else poses[0]
     return render_pose(pose, cols, rows, box)

@@ -124,7 +124,7 @@ class Step:
     times: int = 1  # repeat
     steps: tuple[Step, ...] = ()  # repeat
     line: int = 0  # where the step starts in its file (1-based)
-    figure: tuple[str, ...] = ()  # pose names: one, or two for a movement
+    figure: tuple[str, ...] = ()  # pose names: one, two for a movement, up to four for a sequence (info)
 
 
 @dataclass(frozen=True)

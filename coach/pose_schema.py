@@ -31,12 +31,13 @@ NAME = {"type": "string", "pattern": P.NAME_PATTERN, "maxLength": P.MAX_NAME}
 
 
 def figure_schema() -> dict[str, Any]:
-    """A step's ``figure``: one pose name, or two for a movement."""
+    """A step's ``figure``: one pose name, two for a movement, or a sequence."""
     return {
-        "description": "The pose drawn for the step (a name), or two for a movement ([bridge-down, bridge-up]).",
+        "description": ("The pose drawn for the step (a name), two for a movement ([bridge-down, bridge-up]), "
+                        f"or up to {P.MAX_SEQUENCE} for a sequence on an info step (lying down, getting up)."),
         "anyOf": [
             NAME,
-            {"type": "array", "items": NAME, "minItems": 1, "maxItems": 2},
+            {"type": "array", "items": NAME, "minItems": 1, "maxItems": P.MAX_SEQUENCE},
         ],
     }
 

@@ -340,6 +340,12 @@ def parse_pose_library(data: bytes | str, shown_as: str) -> dict[str, Pose]:
     return {pose.name: pose for pose in poses}
 
 
+#: Poses in a step's figure: one (still), two (a movement), or up to
+#: MAX_SEQUENCE on a step to read (a sequence: lying down, getting up).
+MAX_MOVEMENT = 2
+MAX_SEQUENCE = 4
+
+
 def figure_poses(names: tuple[str, ...], own: tuple[Pose, ...]) -> tuple[Pose, ...]:
     """The poses a step's ``figure`` names: the routine's own first, then built-in ones.
 

@@ -29,7 +29,7 @@ from coach.model import (
     StepKind,
     UseWhen,
 )
-from coach.poses import Pose, PoseChecker, builtin_pose_names, check_figure_names
+from coach.poses import MAX_MOVEMENT, MAX_SEQUENCE, Pose, PoseChecker, builtin_pose_names, check_figure_names
 from coach.progression import at_top
 from coach.routine_format import (
     ALL_STEP_KEYS,
@@ -216,6 +216,10 @@ class Checker(NodeReader):
         rules = KIND_RULES.get(kind)
         if rules is not None:
             rules(self, raw, field, values, depth)
+        if len(values["figure"]) > MAX_MOVEMENT and kind is not StepKind.INFO:
+            self.report(raw["figure"].mark, join_field(field, "figure"),
+                        f"{len(values['figure'])} poses make a sequence, which only an info step shows; "
+                        f"a movement has {MAX_MOVEMENT}")
         remind, duration = values["remind"], values["duration"]
         if remind is not None and kind not in UNTIMED and duration is not None and remind.every >= duration:
             self.report(raw["remind"].mark, join_field(field, "remind.every"),
@@ -352,10 +356,12 @@ class Checker(NodeReader):
         return PoseChecker(self.report).poses(node, field, reserved=tuple(builtin_pose_names()))
 
     def figure(self, node: Node, field: str) -> tuple[str, ...]:
-        """``figure: name`` or ``figure: [first, second]``, every name a known pose."""
+        """``figure: name``, ``figure: [first, second]`` or a longer sequence,
+        every name a known pose (the step's kind is checked in :meth:`step`)."""
         items = [node] if isinstance(node.value, str) else node.value if isinstance(node.value, list) else None
-        if not items or len(items) > 2:
-            raise self.fail(node, field, "expected a pose name, or two in brackets for a movement ([bridge-down, bridge-up])")
+        if not items or len(items) > MAX_SEQUENCE:
+            raise self.fail(node, field, "expected a pose name, two in brackets for a movement ([bridge-down, bridge-up]), "
+                                         f"or up to {MAX_SEQUENCE} for a sequence on an info step")
         names = tuple(self.text(item, field, max_len=MAX_LINE) for item in items)
         problems = check_figure_names(names, self.poses, self.declared_poses)
         for index, message in problems:

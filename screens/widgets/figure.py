@@ -204,7 +204,7 @@ class FigurePanel(Vertical):
         self._poses = poses
         self.set_class(not poses, "empty")
         self.query_one("#figure-caption", Static).update(literal(figure_caption(poses)))
-        self.query_one(FigureCanvas).show(FigureFrame(poses, 1.0, False, False) if poses else None)
+        self.query_one(FigureCanvas).show(FigureFrame(poses, float(len(poses) - 1), False, False) if poses else None)
 
 
 class PlainFigurePanel(FigurePanel):

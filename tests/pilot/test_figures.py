@@ -155,6 +155,21 @@ async def test_the_editor_shows_the_figure_of_the_step_under_the_cursor(build) -
         assert not panel.display
 
 
+async def test_the_editor_shows_a_sequence_at_its_end(build) -> None:
+    """A sequence (getting up, four poses) is previewed still, where it ends."""
+    app = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.edit_routine(app.services.library.get("hip-and-back-stretch"))
+        await pilot.pause()
+        area = app.screen.query_one("#yaml", TextArea)
+        area.cursor_location = (area.text.splitlines().index("    title: Get up slowly"), 0)
+        await pilot.pause()
+        frame = app.screen.query_one("#editor-figure FigureCanvas", FigureCanvas).frame
+        assert [p.name for p in frame.poses][-1] == "kneel-at-chair" and len(frame.poses) == 4
+        assert frame.t == 3.0 and not frame.moving
+
+
 async def test_a_new_theme_recolours_the_figure(build, clock) -> None:
     app = build()
     async with app.run_test(size=SIZE) as pilot:

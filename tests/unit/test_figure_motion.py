@@ -7,7 +7,7 @@ import pytest
 from coach.engine import Beat, Player, Status
 from fakeclocks import MonotonicClock
 
-from coach.figure_motion import FRAME_RATE, STEPS, figure_at_line, frame_at, step_poses
+from coach.figure_motion import FRAME_RATE, STEPS, figure_at_line, figure_caption, frame_at, step_poses
 from coach.routines import parse_routine
 from coach.timeline import PhaseKind, build_timeline
 
@@ -48,6 +48,9 @@ steps:
   - kind: info
     title: Get up
     figure: [lower-onto-side, push-up-from-side]
+  - kind: info
+    title: Lie down
+    figure: [sit-edge, lower-onto-side, lie-knees-bent, rest-knee-pillows]
 """
 
 
@@ -172,6 +175,20 @@ def test_a_step_to_read_shows_its_two_poses_in_turn(played) -> None:
     assert all(moving for _, moving, _ in seen)
     still = frames(routine, player, clock, 6.0, every=1.0, animate=False)
     assert all(t == 0.0 and not moving for t, moving, _ in still)
+
+
+def test_a_sequence_plays_pose_by_pose_and_only_blends_poses_that_share_their_props(played) -> None:
+    """Lying down: from sitting on the bed edge to lying with pillows. Half way
+    from the bed edge to lying on your side would be no position at all (the
+    props differ), so that second shows the bed edge still."""
+    routine, player, clock = played
+    for _ in range(7):
+        player.next()
+    assert player.state().phase.step.title == "Lie down"
+    seen = frames(routine, player, clock, 12.0, every=1.0)
+    assert [t for t, _, _ in seen] == [0.0, 0.0, 0.0, 1.0, 1.0, 1.5, 2.0, 2.0, 2.0, 3.0, 3.0, 3.0]
+    assert all(moving for _, moving, _ in seen)
+    assert figure_caption(step_poses(routine, player.state().phase.step)).startswith("Lying flat on your back, pillows")
 
 
 def test_paused_the_frame_stands_where_it_was(played) -> None:

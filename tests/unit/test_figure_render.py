@@ -170,3 +170,13 @@ def test_the_other_side_of_a_figure_seen_from_above_keeps_the_head_in_place() ->
     assert knee_y > hip_y and other.point("left_knee") == (knee_x, 2 * hip_y - knee_y)
     assert mirror(other) == rolled
     assert mirror(builtin_poses()["stand-front"]).point("head")[0] == FRAME_WIDTH - 30  # a front view: left to right
+
+
+def test_a_sequence_is_drawn_pose_by_pose_at_one_scale() -> None:
+    """t counts poses: 1.5 is half way from the second pose of a sequence to the third."""
+    p = builtin_poses()
+    seq = (p["lie-knees-bent"], p["lower-onto-side"], p["push-up-from-side"])
+    box = figure_box(seq)
+    assert render_movement(seq, 1.5, False, 40, 12) == render_pose(blend(seq[1], seq[2], 0.5), 40, 12, box)
+    assert render_movement(seq, 2.0, False, 40, 12) == render_pose(seq[2], 40, 12, box)
+    assert render_movement(seq, 0.0, False, 40, 12) == render_pose(seq[0], 40, 12, box)

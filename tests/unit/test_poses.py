@@ -134,10 +134,25 @@ def test_an_unknown_figure_is_located_with_a_suggestion() -> None:
     assert len(found) == 1 and found[0].startswith("my-physio.yaml:8:27: steps[0].figure: no pose is called 'brigde-up'")
 
 
-@pytest.mark.parametrize("figure", ["[]", "[a, b, c]", "{name: bridge-up}", "42"])
-def test_a_figure_is_one_or_two_names(figure: str) -> None:
+@pytest.mark.parametrize("figure", ["[]", "[a, b, c, d, e]", "{name: bridge-up}", "42"])
+def test_a_figure_is_one_name_to_four(figure: str) -> None:
     found = problems(routine_text(figure, poses=""))
     assert len(found) == 1 and "steps[0].figure" in found[0]
+
+
+def test_a_sequence_of_more_than_two_poses_is_for_a_step_to_read() -> None:
+    """Getting up or lying down is a sequence, played on an info step; a step
+    that counts reps or holds moves between two poses, and a third is refused."""
+    three = "[lie-knees-bent, lower-onto-side, push-up-from-side]"
+    assert problems(routine_text(three, poses="")) == [
+        "my-physio.yaml:8:13: steps[0].figure: 3 poses make a sequence, which only an info step shows; "
+        "a movement has 2"]
+    text = HEAD + "steps:\n  - kind: info\n    title: Get up\n    figure: " + three + "\n"
+    routine = parse_routine(text, "my-physio.yaml")
+    assert routine.steps[0].figure == ("lie-knees-bent", "lower-onto-side", "push-up-from-side")
+    five = "[lie-knees-bent, lower-onto-side, push-up-from-side, sit-edge, stand]"
+    (problem,) = problems(text.replace(three, five))
+    assert "or up to 4 for a sequence on an info step" in problem
 
 
 def test_a_repeat_has_no_figure() -> None:
@@ -213,9 +228,10 @@ def test_every_movement_of_every_builtin_routine_is_seen_to_move() -> None:
     still = set()
     for entry in builtin_entries():
         for step in all_steps(entry.routine.steps):
-            if len(step.figure) == 2:
-                pair = tuple(poses[name] for name in step.figure)
+            figure = tuple(poses[name] for name in step.figure)
+            for at in range(len(figure) - 1):  # each pose of a movement or sequence to the next
                 for cols, rows in ((32, 12), (50, 24)):
-                    if render_movement(pair, 0.0, False, cols, rows) == render_movement(pair, 1.0, False, cols, rows):
-                        still.add((entry.id, step.title, step.figure, (cols, rows)))
+                    if (render_movement(figure, float(at), False, cols, rows)
+                            == render_movement(figure, float(at + 1), False, cols, rows)):
+                        still.add((entry.id, step.title, step.figure, at, (cols, rows)))
     assert sorted(still) == []
