@@ -62,13 +62,17 @@ class FigureFrame:
     t: float  # 0 = first pose, 1 = second (2 the third of a sequence); a multiple of 1 / STEPS
     mirrored: bool  # the right side: drawn from the other side
     moving: bool  # whether the frame will change without a key being pressed
+    # The pose the line under the figure describes: the last (-1), where a
+    # movement goes; in a sequence, the one on screen (or being moved to).
+    described: int = -1
 
 
 
-def figure_caption(poses: tuple[Pose, ...]) -> str:
+def figure_caption(poses: tuple[Pose, ...], described: int = -1) -> str:
     """The line shown under a figure (or instead of it): the description of the
-    position it goes to, the last pose (the instructions tell how to start)."""
-    return poses[-1].description if poses else ""
+    position it goes to, the last pose (the instructions tell how to start),
+    or of pose ``described`` (a sequence says each pose as it shows it)."""
+    return poses[described].description if poses else ""
 
 
 def step_poses(routine: Routine, step: Step) -> tuple[Pose, ...]:
@@ -150,8 +154,8 @@ def frame_at(poses: tuple[Pose, ...], state: PlayerState, animate: bool = True) 
         return FigureFrame(poses, 0.0, mirrored, False)
     # Whole seconds of the phase, whenever the frame is asked for: the same frame until the count
     # changes. Paused or waiting, the engine's elapsed time stands still, and so does the frame.
-    read = read_cycle(poses) if phase.kind is PhaseKind.READ else (0.0,)
-    t, moving = movement_at(phase, math.floor(state.elapsed + 1e-9), animate, read)
-    # A step to read waits for "next" while its sequence plays on.
-    live = state.status is Status.RUNNING or (phase.kind is PhaseKind.READ and state.status is Status.WAITING)
-    return FigureFrame(poses, t, mirrored, moving and live)
+    reading = phase.kind is PhaseKind.READ
+    t, moving = movement_at(phase, math.floor(state.elapsed + 1e-9), animate, read_cycle(poses) if reading else (0.0,))
+    # A step to read waits for "next" while its sequence plays on, saying each pose.
+    live = state.status is Status.RUNNING or (reading and state.status is Status.WAITING)
+    return FigureFrame(poses, t, mirrored, moving and live, math.floor(t + 0.5) if reading else -1)

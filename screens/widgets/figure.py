@@ -173,6 +173,7 @@ class FigurePanel(Vertical):
         self._animate = animate
         self._poses: tuple[Pose, ...] = ()
         self._canvas: FigureCanvas | None = None
+        self._described = -1  # which pose the caption describes (see FigureFrame.described)
 
     def compose(self) -> ComposeResult:
         yield FigureCanvas(id="figure-canvas")
@@ -188,7 +189,7 @@ class FigurePanel(Vertical):
         """Show ``poses`` (a step's figure), at ``state`` now and at each update after."""
         if poses != self._poses:
             self._poses = poses
-            self.query_one("#figure-caption", Static).update(literal(figure_caption(poses)))
+            self._caption(-1)
             self.set_class(bool(poses) and _wide(poses), "wide")
         self.set_class(not poses, "empty")
         self.update_frame(state)
@@ -197,13 +198,20 @@ class FigurePanel(Vertical):
         """Show the frame for ``state`` (every second while a step plays)."""
         if self._canvas is None:
             self._canvas = self.query_one(FigureCanvas)  # looked up once
-        self._canvas.show(frame_at(self._poses, state, animate=self._animate()))
+        frame = frame_at(self._poses, state, animate=self._animate())
+        if frame is not None and frame.described != self._described:
+            self._caption(frame.described)  # a sequence says each pose as it shows it
+        self._canvas.show(frame)
+
+    def _caption(self, described: int) -> None:
+        self._described = described
+        self.query_one("#figure-caption", Static).update(literal(figure_caption(self._poses, described)))
 
     def still(self, poses: tuple[Pose, ...]) -> None:
         """Show ``poses`` still (the position to reach), with the descriptions (the editor's preview)."""
         self._poses = poses
         self.set_class(not poses, "empty")
-        self.query_one("#figure-caption", Static).update(literal(figure_caption(poses)))
+        self._caption(-1)
         self.query_one(FigureCanvas).show(FigureFrame(poses, float(len(poses) - 1), False, False) if poses else None)
 
 

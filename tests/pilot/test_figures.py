@@ -222,9 +222,13 @@ async def test_a_step_to_read_plays_its_sequence_while_it_waits(build, clock) ->
             await pilot.pause()
         canvas = screen.query_one(FigureCanvas)
         assert [p.name for p in canvas.frame.poses] == ["lower-onto-side", "push-up-from-side"]
-        seen = []
+        caption = screen.query_one("#figure-caption", Static)
+        seen, said = [], []
         for _ in range(6):
             seen.append(canvas.frame.t)
+            said.append(str(caption.render()).split(",")[0])
             await tick(pilot, clock, 1.0)
         assert seen == [0.0, 0.0, 0.5, 1.0, 1.0, 1.0]
+        # The line under it says each pose as it shows it (not only where the sequence ends).
+        assert said == ["Lowering yourself onto your side"] * 2 + ["Rolled onto your side"] * 4
         assert screen.query_one(FigurePanel).moving

@@ -185,6 +185,12 @@ def test_a_sequence_plays_pose_by_pose_and_only_blends_poses_that_share_their_pr
     for _ in range(7):
         player.next()
     assert player.state().phase.step.title == "Lie down"
+    said = []
+    for _ in range(12):  # the line under the figure says each pose as it shows it
+        state = player.state()
+        said.append(frame_at(step_poses(routine, state.phase.step), state).described)
+        clock.now += 1.0
+    assert said == [0, 0, 0, 1, 1, 2, 2, 2, 2, 3, 3, 3]
     seen = frames(routine, player, clock, 12.0, every=1.0)
     assert [t for t, _, _ in seen] == [0.0, 0.0, 0.0, 1.0, 1.0, 1.5, 2.0, 2.0, 2.0, 3.0, 3.0, 3.0]
     assert all(moving for _, moving, _ in seen)
