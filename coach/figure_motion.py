@@ -6,8 +6,9 @@ there through the hold and comes back as they release; a held stretch moves
 in over its first moment and then stays still; rests and side switches
 show the first pose, still. A timed step (walking) swings between its two
 poses at a steady walking pace. A step to read with two poses or more shows a
-sequence (rolling onto your side, then pushing up): the first pose, the way
-to the second and a rest there, again and again while the step is read.
+sequence (getting up: on your side, hands and knees, kneeling at a chair,
+standing): each pose in turn, one way only, again and again while the step
+is read, and the line under the figure says the pose on screen.
 Everything here is a pure function of the phase and the seconds into it,
 which come from the engine's clock, so frames are pinned in tests with a
 fake clock.
