@@ -80,7 +80,9 @@ def mirror(pose: Pose) -> Pose:
     stays where it is and the knees (say) go to the other side."""
     if seen_from_above(pose):
         axis = 2 * pose.point("hip")[1]
-        return replace(pose, joints=tuple((name, (x, axis - y)) for name, (x, y) in pose.joints))
+        joints = tuple((name, (x, axis - y)) for name, (x, y) in pose.joints)
+        props = tuple(p if p.kind == "floor" else replace(p, y=axis - p.y - p.height) for p in pose.props)
+        return replace(pose, joints=joints, props=props)
     joints = tuple((name, (FRAME_WIDTH - x, y)) for name, (x, y) in pose.joints)
     swap = {"left": "right", "right": "left"}
     props = tuple(replace(p, x=FRAME_WIDTH - p.x - p.width, back=swap.get(p.back, p.back)) for p in pose.props)

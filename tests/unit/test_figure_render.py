@@ -170,6 +170,14 @@ def test_the_other_side_of_a_figure_seen_from_above_keeps_the_head_in_place() ->
     assert knee_y > hip_y and other.point("left_knee") == (knee_x, 2 * hip_y - knee_y)
     assert mirror(other) == rolled
     assert mirror(builtin_poses()["stand-front"]).point("head")[0] == FRAME_WIDTH - 30  # a front view: left to right
+    # A prop beside a figure seen from above goes to the other side with it.
+    from dataclasses import replace
+
+    from coach.poses import Prop
+
+    pillow = Prop(kind="pillow", x=30.0, y=16.0, width=6.0, height=3.0)
+    flipped = mirror(replace(rolled, props=(pillow,))).props[0]
+    assert (flipped.x, flipped.y, flipped.height) == (30.0, 2 * hip_y - 19.0, 3.0)
 
 
 def test_a_sequence_is_drawn_pose_by_pose_at_one_scale() -> None:
