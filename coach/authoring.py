@@ -60,7 +60,8 @@ steps:
   # info: read it, then press n to go on
   - kind: info
     title: Get ready
-    # figure: the picture beside the step, a pose from the README's list (or your own, under poses:)
+    # figure: the picture beside the step, a pose from the README's list (or your own, under poses:);
+    # an info step may play up to four in order, e.g. [lower-onto-side, hands-knees, kneel-at-chair, stand]
     figure: lie-knees-bent
     instructions:
       - Lie on your back on a mat or a firm bed, knees bent, feet flat.

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from coach.engine import PlayerState, Status
 from coach.model import Routine, Step
-from coach.poses import Pose, figure_poses
+from coach.poses import Pose, figure_poses, same_props
 from coach.timeline import PhaseKind, TimelinePhase
 
 FRAME_RATE = 1  # frames a second, at most, while a figure moves: one per second of the count
@@ -50,8 +50,7 @@ def read_cycle(poses: tuple[Pose, ...]) -> tuple[float, ...]:
     a half-way figure is no position at all): otherwise the pose stays a second longer."""
     cycle: list[float] = []
     for index, (here, after) in enumerate(zip(poses, poses[1:])):
-        alike = [p.kind for p in here.props] == [p.kind for p in after.props]
-        cycle += [float(index)] * READ_POSE + [index + 0.5 if alike else float(index)]
+        cycle += [float(index)] * READ_POSE + [index + 0.5 if same_props(here, after) else float(index)]
     return tuple(cycle + [float(len(poses) - 1)] * READ_LAST)
 
 
@@ -117,7 +116,7 @@ def movement_at(phase: TimelinePhase, second: int, animate: bool,
     cycle it plays (:func:`read_cycle`).
 
     With ``animate`` off the figure is still: the position to reach in a rep
-    or hold, the first pose otherwise.
+    or hold, the end of a sequence, the first pose otherwise.
     """
     if phase.kind is PhaseKind.REP:
         if not animate:
@@ -140,8 +139,9 @@ def movement_at(phase: TimelinePhase, second: int, animate: bool,
         return 1.0, False
     if phase.kind is PhaseKind.WORK and animate:
         return (1.0 if second % 2 == 0 else 0.0), True  # a step a second, one pose then the other
-    if phase.kind is PhaseKind.READ and animate:
-        return read[second % len(read)], True
+    if phase.kind is PhaseKind.READ and len(read) > 1:
+        # Still, a sequence shows where it ends, like the position to reach of a rep.
+        return (read[second % len(read)], True) if animate else (read[-1], False)
     return 0.0, False
 
 

@@ -16,7 +16,7 @@ import math
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from coach.poses import FRAME_HEIGHT, FRAME_WIDTH, HEAD_RADIUS, Pose, Prop
+from coach.poses import FRAME_HEIGHT, FRAME_WIDTH, HEAD_RADIUS, Pose, Prop, same_props
 
 BRAILLE_BASE = 0x2800
 # DOT_BITS[row][column] for the dot at that place in a cell.
@@ -101,7 +101,7 @@ def blend(first: Pose, second: Pose, t: float) -> Pose:
         return second
     joints = tuple((name, (ax + (bx - ax) * t, ay + (by - ay) * t))
                    for (name, (ax, ay)), (_, (bx, by)) in zip(first.joints, second.joints))
-    if [p.kind for p in first.props] == [p.kind for p in second.props]:
+    if same_props(first, second):
         props = tuple(replace(a, x=a.x + (b.x - a.x) * t, y=a.y + (b.y - a.y) * t,
                               width=a.width + (b.width - a.width) * t, height=a.height + (b.height - a.height) * t)
                       for a, b in zip(first.props, second.props))

@@ -30,14 +30,15 @@ def _point(description: str) -> dict[str, Any]:
 NAME = {"type": "string", "pattern": P.NAME_PATTERN, "maxLength": P.MAX_NAME}
 
 
-def figure_schema() -> dict[str, Any]:
-    """A step's ``figure``: one pose name, two for a movement, or a sequence."""
+def figure_schema(most: int = P.MAX_SEQUENCE) -> dict[str, Any]:
+    """A step's ``figure``: one pose name, two for a movement, or (``most``
+    above two: on an info step) a sequence."""
     return {
         "description": ("The pose drawn for the step (a name), two for a movement ([bridge-down, bridge-up]), "
                         f"or up to {P.MAX_SEQUENCE} for a sequence on an info step (lying down, getting up)."),
         "anyOf": [
             NAME,
-            {"type": "array", "items": NAME, "minItems": 1, "maxItems": P.MAX_SEQUENCE},
+            {"type": "array", "items": NAME, "minItems": 1, "maxItems": most},
         ],
     }
 

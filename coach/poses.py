@@ -340,6 +340,12 @@ def parse_pose_library(data: bytes | str, shown_as: str) -> dict[str, Pose]:
     return {pose.name: pose for pose in poses}
 
 
+def same_props(first: Pose, second: Pose) -> bool:
+    """Whether two poses have the same kinds of props in the same order (so a
+    figure can move from one to the other, props and all)."""
+    return [p.kind for p in first.props] == [p.kind for p in second.props]
+
+
 #: Poses in a step's figure: one (still), two (a movement), or up to
 #: MAX_SEQUENCE on a step to read (a sequence: lying down, getting up).
 MAX_MOVEMENT = 2

@@ -13,6 +13,7 @@ from typing import Any
 from coach import routine_format as R
 from coach.model import FORMAT_VERSION, Advance, Category, Modality, Phase, Sides, StepKind
 from coach.pose_schema import figure_schema, poses_schema
+from coach.poses import MAX_MOVEMENT
 
 SCHEMA_ID = "https://coach.invalid/schema/routine-v1.json"
 DURATION_PATTERN = r"^\s*(?:\d{1,6}|(?=\d)(?:\d{1,3}h)?(?:\d{1,4}m)?(?:\d{1,5}s)?)\s*$"
@@ -119,6 +120,8 @@ def _step_schema() -> dict[str, Any]:
         if kind in R.SIDES_BY_KIND:
             properties["sides"] = _enum(Sides, STEP_PROPERTIES["sides"]["description"])
             properties["sides"]["enum"] = [s.value for s in R.SIDES_BY_KIND[kind]]
+        if "figure" in properties and kind is not StepKind.INFO:
+            properties["figure"] = figure_schema(MAX_MOVEMENT)  # a sequence is for a step to read
         branches.append(
             {
                 "if": {"properties": {"kind": {"const": kind.value}}, "required": ["kind"]},

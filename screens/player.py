@@ -40,7 +40,9 @@ from screens.widgets.footer import KeysFooter
 #: shown as a line of text instead (the countdown and instructions need the room).
 FIGURE_MIN_WIDTH = 70
 FIGURE_MIN_HEIGHT = 20
-WIDE_FIGURE_MIN_WIDTH = 100  # from here a figure lying down takes more of the width than the text
+# From this size a figure lying down takes more of the width than the text
+# (lower, the text it squeezes would need more rows than there are).
+WIDE_FIGURE_MIN_WIDTH, WIDE_FIGURE_MIN_HEIGHT = 100, 30
 #: Said when ctrl+q comes while the stop's question, or its pain advice, is open.
 QUIT_AFTER_THE_REASON = "Coach quits once you say why you stopped (escape carries on instead)."
 QUIT_AFTER_THIS = "Coach quits once this is closed."
@@ -141,7 +143,7 @@ class PlayerScreen(CoachScreen[PlayerResult]):
 
     def _fit_figure(self, width: int, height: int) -> None:
         self.set_class(not self._figure_room(width, height), "no-figure")
-        self.set_class(width >= WIDE_FIGURE_MIN_WIDTH, "roomy")  # room for a lying figure to be wider
+        self.set_class(width >= WIDE_FIGURE_MIN_WIDTH and height >= WIDE_FIGURE_MIN_HEIGHT, "roomy")
 
     def on_resize(self, event: events.Resize) -> None:
         self._fit_figure(event.size.width, event.size.height)
@@ -223,6 +225,10 @@ class PlayerScreen(CoachScreen[PlayerResult]):
         # display is never a tick behind and the app sleeps in between. A moving
         # figure's frame changes on the same whole seconds (coach.figure_motion):
         # one screen update a second shows the count, the figure and the rest.
+        if state.status is Status.WAITING and self._figure.moving:
+            # A sequence on a step to read: its frames change on whole seconds of the step's time.
+            fraction = state.elapsed - math.floor(state.elapsed)
+            return max(0.02, 1.0 - fraction + 0.005)
         if state.remaining is None or state.status is not Status.RUNNING:
             return 1.0
         fraction = state.remaining - math.floor(state.remaining)

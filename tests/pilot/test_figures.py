@@ -211,6 +211,9 @@ async def test_a_figure_lying_down_gets_more_of_a_wide_terminal(build, clock) ->
         await pilot.pause()
         assert not screen.has_class("roomy") and panel.has_class("wide")
         assert panel.size.width <= 0.45 * 90
+        await pilot.resize_terminal(120, 24)  # wide but low: the squeezed text would need more rows
+        await pilot.pause()
+        assert not screen.has_class("roomy")
 
 
 async def test_a_step_to_read_plays_its_sequence_while_it_waits(build, clock) -> None:
@@ -234,4 +237,7 @@ async def test_a_step_to_read_plays_its_sequence_while_it_waits(build, clock) ->
         assert seen == [0.0, 0.0, 0.0, 1.0, 1.0, 1.0]
         # The line under it says each pose as it shows it (not only where the sequence ends).
         assert said == ["On your hands and knees"] * 3 + ["Kneeling on one knee in front of a chair"] * 3
+        # Waiting for "next", the player still wakes when the step's second changes, for the next frame.
+        await tick(pilot, clock, 0.25)
+        assert screen._delay_to_next_change(screen.player.state()) == pytest.approx(0.755)
         assert screen.query_one(FigurePanel).moving

@@ -174,7 +174,7 @@ def test_a_step_to_read_shows_its_two_poses_in_turn(played) -> None:
     assert [t for t, _, _ in seen] == [0.0, 0.0, 0.5, 1.0, 1.0, 1.0] * 2
     assert all(moving for _, moving, _ in seen)
     still = frames(routine, player, clock, 6.0, every=1.0, animate=False)
-    assert all(t == 0.0 and not moving for t, moving, _ in still)
+    assert all(t == 1.0 and not moving for t, moving, _ in still)  # still: where it ends
 
 
 def test_a_sequence_plays_pose_by_pose_and_only_blends_poses_that_share_their_props(played) -> None:

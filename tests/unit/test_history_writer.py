@@ -356,6 +356,26 @@ def test_a_writer_thread_just_starting_is_not_taken_for_one_that_ended(tmp_path:
     assert history._writer_settled()  # ended (and opened): nothing more to wait for
 
 
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
+def test_a_writer_thread_that_died_is_not_waited_for(tmp_path: Path) -> None:
+    """Should the writer's thread end without opening the file (here its
+    opener raises SystemExit, which no ``except Exception`` catches), a read
+    waiting for the history says there is none instead of waiting for ever."""
+    from coach.store import StoreNotYet
+
+    def dies(*args, **kwargs):
+        raise SystemExit("the writer's thread ends here")
+
+    history = History(tmp_path / "history.sqlite3", clock, opener=dies)
+    history._thread.join(5)
+    assert not history._thread.is_alive() and not history._opened.done()
+    assert history._writer_settled()
+    given_up = time.monotonic() + 5
+    with pytest.raises(StoreNotYet):
+        history.read_when_free(lambda r: r.recent_sessions(), stop=lambda: time.monotonic() > given_up)
+    assert time.monotonic() < given_up, "it waited until it was stopped"
+
+
 def test_a_read_waiting_for_the_history_can_be_given_up(tmp_path: Path) -> None:
     from coach.history import ReadStopped
 

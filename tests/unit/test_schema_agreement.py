@@ -98,6 +98,8 @@ BROKEN = {
     "modality not known": BASE.replace("modality: cold", "modality: lava"),
     "a number for text": BASE.replace("summary: Three exercises from my physiotherapist.", "summary: 42"),
     "boolean-looking advance": BASE.replace("    reps: 10\n", "    reps: 10\n    advance: yes\n"),
+    "three poses in a figure, on a hold step": BASE.replace("figure: [lie-knees-bent, my-knee-hug]",
+                                                             "figure: [lie-knees-bent, my-knee-hug, lie-knees-bent]"),
     "five poses in a figure": BASE.replace("figure: [lie-knees-bent, my-knee-hug]", "figure: [a, b, c, d, e]"),
     "a figure that is a number": BASE.replace("figure: [lie-knees-bent, my-knee-hug]", "figure: 3"),
     "a figure name with capitals": BASE.replace("figure: [lie-knees-bent, my-knee-hug]", "figure: Bridge"),
