@@ -349,9 +349,7 @@ def _check(path: Path, *, readonly: bool = True) -> None:
         rows = conn.execute("PRAGMA quick_check").fetchall()
         if rows != [("ok",)]:
             raise _Corrupt(str(rows[0][0]).splitlines()[-1] if rows else "quick_check failed")
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        owner = conn.execute("PRAGMA application_id").fetchone()[0]
-        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        version, owner, tables = _identity(conn)
     except sqlite3.OperationalError:
         # A hot rollback journal needs a writer to roll it back (crash recovery).
         if readonly and path.with_name(path.name + "-journal").exists():
@@ -388,9 +386,7 @@ def open_reader(path: Path, *, clock: Clock | None = None, busy_timeout: float =
         raise StoreNotYet(f"{path}: no history yet")
     try:
         conn = _connect_for_reading(path, busy_timeout)
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        owner = conn.execute("PRAGMA application_id").fetchone()[0]
-        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        version, owner, tables = _identity(conn)
     except sqlite3.Error as exc:
         raise StoreError(_one_line(path, "cannot read the history: ", exc)) from exc
     if not is_coach_history(owner, version, tables):
@@ -405,6 +401,23 @@ def open_reader(path: Path, *, clock: Clock | None = None, busy_timeout: float =
         conn.close()
         raise StoreNotYet(f"{path}: the history is not ready yet (schema {version})")
     return Store(path, conn, clock or _default_clock, None)
+
+
+def _identity(conn: sqlite3.Connection) -> tuple[int, int, set[str]]:
+    """The schema version, application id and tables, read in one transaction.
+
+    Read one statement at a time, a history being made by another connection
+    could be seen half way: its first tables made, its version still 0. Then
+    it looked like another program's database, and a first run said "is not a
+    Coach history" (seen once in CI)."""
+    conn.execute("BEGIN")
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        owner = conn.execute("PRAGMA application_id").fetchone()[0]
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    finally:
+        conn.execute("COMMIT")
+    return version, owner, tables
 
 
 def _connect_for_reading(path: Path, busy_timeout: float) -> sqlite3.Connection:

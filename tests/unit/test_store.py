@@ -776,3 +776,42 @@ def test_version_6_step_records_move_to_version_7_and_a_step_still_going_is_kept
         assert s.step_records(sid) == [wrap, going]
         assert s.skin_seconds_since(s._now() - timedelta(hours=1)) == {sid: {"cold": 900}}
     assert user_version(db_path) == len(store_mod.MIGRATIONS)
+
+
+def test_a_history_being_made_is_never_read_half_way(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A reader on a first run looked at the version, then the tables, one
+    statement at a time. The writer committed its first tables in between, so
+    the file looked like another program's ('is not a Coach history'; seen
+    once in CI). Read in one transaction, it is a history not ready yet."""
+    from coach.store import StoreNotYet, open_reader
+
+    path = tmp_path / "history.sqlite3"
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("PRAGMA journal_mode=WAL")
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("CREATE TABLE sessions (id INTEGER PRIMARY KEY)")
+    writer.execute("PRAGMA user_version = 1")
+    real = store_mod._connect_for_reading
+
+    class CommitAfterTheVersion:
+        """The reader's connection; the writer commits right after the reader reads the version."""
+
+        def __init__(self, conn: sqlite3.Connection) -> None:
+            self.conn = conn
+
+        def execute(self, sql: str, *args):
+            result = self.conn.execute(sql, *args)
+            if "user_version" in sql and writer.in_transaction:
+                writer.execute("COMMIT")
+            return result
+
+        def close(self) -> None:
+            self.conn.close()
+
+    monkeypatch.setattr(store_mod, "_connect_for_reading", lambda p, t: CommitAfterTheVersion(real(p, t)))
+    try:
+        with pytest.raises(StoreNotYet):
+            open_reader(path)
+        assert not writer.in_transaction  # the commit did come in between
+    finally:
+        writer.close()
