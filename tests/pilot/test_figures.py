@@ -130,27 +130,34 @@ async def test_a_step_without_a_figure_shows_none(coach_home: Path, build, clock
         assert not screen.query_one("#figure-text", Static).display
 
 
+async def open_in_the_editor(pilot, routine_id: str) -> EditorScreen:
+    pilot.app.edit_routine(pilot.app.services.library.get(routine_id))
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, EditorScreen)
+    return screen
+
+
+async def preview_at(pilot, screen: EditorScreen, line: str):
+    """The editor's figure with the cursor on the first ``line`` of the text."""
+    area = screen.query_one("#yaml", TextArea)
+    area.cursor_location = (area.text.splitlines().index(line), 0)
+    await pilot.pause()
+    return screen.query_one("#editor-figure FigureCanvas", FigureCanvas).frame
+
+
 async def test_the_editor_shows_the_figure_of_the_step_under_the_cursor(build) -> None:
     app = build()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        app.edit_routine(app.services.library.get("core-and-back-strength"))
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, EditorScreen)
-        area = screen.query_one("#yaml", TextArea)
+        screen = await open_in_the_editor(pilot, "core-and-back-strength")
         panel = screen.query_one("#editor-figure", FigurePanel)
-        lines = area.text.splitlines()
-        area.cursor_location = (lines.index("    title: Bridge"), 0)
-        await pilot.pause()
-        frame = screen.query_one("#editor-figure FigureCanvas", FigureCanvas).frame
+        frame = await preview_at(pilot, screen, "    title: Bridge")
         assert [p.name for p in frame.poses] == ["bridge-down", "bridge-up"] and frame.t == 1.0
         assert panel.display
-        area.cursor_location = (lines.index("    title: Bird dog"), 0)
-        await pilot.pause()
-        frame = screen.query_one("#editor-figure FigureCanvas", FigureCanvas).frame
+        frame = await preview_at(pilot, screen, "    title: Bird dog")
         assert [p.name for p in frame.poses] == ["hands-knees", "bird-dog"]
-        area.cursor_location = (1, 0)  # the routine's own fields: no step, no figure
+        screen.query_one("#yaml", TextArea).cursor_location = (1, 0)  # the routine's own fields: no step, no figure
         await pilot.pause()
         assert not panel.display
 
@@ -160,12 +167,8 @@ async def test_the_editor_shows_a_sequence_at_its_end(build) -> None:
     app = build()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        app.edit_routine(app.services.library.get("hip-and-back-stretch"))
-        await pilot.pause()
-        area = app.screen.query_one("#yaml", TextArea)
-        area.cursor_location = (area.text.splitlines().index("    title: Get up slowly"), 0)
-        await pilot.pause()
-        frame = app.screen.query_one("#editor-figure FigureCanvas", FigureCanvas).frame
+        screen = await open_in_the_editor(pilot, "hip-and-back-stretch")
+        frame = await preview_at(pilot, screen, "    title: Get up slowly")
         assert [p.name for p in frame.poses][-1] == "stand" and len(frame.poses) == 4
         assert frame.t == 3.0 and not frame.moving
 
